@@ -1,0 +1,132 @@
+"""Publication-date accuracy on the htmldate evaluation set, tarikh beside htmldate.
+
+    .venv/bin/python benchmarks/dates.py [--limit N] [--no-htmldate] [--errors FILE]
+
+1,000 real pages (benchmarks/data/htmldate-eval/: truth.json maps URL → {file, date}) with
+the day a person judged right. A page scores when the extracted day equals that day; no date
+counts as wrong (accuracy = right / pages, precision = right / pages with a date, recall =
+pages with a date / pages — htmldate's own definitions). ms/page is the median wall time
+from bytes to date (parse included) on this machine. htmldate runs with its published
+evaluation setting (``original_date=True``; fast: ``extensive_search=False``) and is given
+the same URL tarikh gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipelines.datepick import collect_candidates, pick_date  # noqa: E402
+from pipelines.htmlparse import HtmlParseError, decode_html, parse_html  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data" / "htmldate-eval"
+
+
+def tarikh_date(body: bytes, url: str, today: dt.date) -> str | None:
+    try:
+        tree = parse_html(body)
+    except HtmlParseError:
+        return None
+    picked = pick_date(collect_candidates(tree, url), today=today)
+    return picked.iso[:10] if picked else None
+
+
+def htmldate_runner(extensive: bool, with_url: bool):
+    from htmldate import find_date
+
+    def run(body: bytes, url: str, today: dt.date) -> str | None:
+        text = decode_html(body)[1]
+        try:
+            return find_date(
+                text, url=url if with_url else None, extensive_search=extensive,
+                original_date=True,
+            )
+        except Exception:  # noqa: BLE001 - a crash in a competitor counts as "no date"
+            return None
+
+    return run
+
+
+def score(name: str, results: dict[str, str | None], truth: dict[str, dict], times: list[float]):
+    right = sum(1 for u, d in results.items() if d is not None and d == truth[u]["date"])
+    found = sum(1 for d in results.values() if d is not None)
+    n = len(results)
+    return {
+        "system": name,
+        "pages": n,
+        "accuracy": right / n,
+        "precision": right / found if found else 0.0,
+        "recall": found / n,
+        "ms_page": statistics.median(times) * 1000,
+        "ms_mean": statistics.fmean(times) * 1000,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="first N pages only")
+    ap.add_argument("--no-htmldate", action="store_true", help="tarikh only")
+    ap.add_argument("--errors", help="write tarikh's misses as JSON lines to this file")
+    args = ap.parse_args()
+
+    truth = json.loads((DATA / "truth.json").read_text())
+    items = list(truth.items())
+    if args.limit:
+        items = items[: args.limit]
+    pages = []
+    for url, info in items:
+        path = DATA / "pages" / info["file"]
+        if path.exists():
+            pages.append((url, gzip.decompress(path.read_bytes())))
+    truth = {u: truth[u] for u, _ in pages}
+    # "now" for the future-date rule: the pages were fetched long before today, so today is a
+    # safe upper bound and the same one a live crawl would use.
+    today = dt.date.today()
+
+    systems = [("tarikh", tarikh_date)]
+    if not args.no_htmldate:
+        systems += [
+            ("htmldate fast (url)", htmldate_runner(False, True)),
+            ("htmldate extensive (url)", htmldate_runner(True, True)),
+            ("htmldate fast (no url, as published)", htmldate_runner(False, False)),
+            ("htmldate extensive (no url, as published)", htmldate_runner(True, False)),
+        ]
+    rows = []
+    misses = []
+    for name, fn in systems:
+        fn(pages[0][1], pages[0][0], today)  # warm-up: imports and caches
+        results: dict[str, str | None] = {}
+        times: list[float] = []
+        for url, body in pages:
+            t0 = time.perf_counter()
+            results[url] = fn(body, url, today)
+            times.append(time.perf_counter() - t0)
+        rows.append(score(name, results, truth, times))
+        if name == "tarikh":
+            misses = [
+                {"url": u, "file": truth[u]["file"], "truth": truth[u]["date"], "got": d}
+                for u, d in results.items() if d != truth[u]["date"]
+            ]
+    print(f"htmldate-eval: {len(pages)} pages, {dt.date.today().isoformat()}")
+    print(f"{'system':44} {'accuracy':>8} {'precision':>9} {'recall':>7} {'ms/page':>8} {'mean':>7}")
+    for r in rows:
+        print(f"{r['system']:44} {r['accuracy']:8.3f} {r['precision']:9.3f} {r['recall']:7.3f}"
+              f" {r['ms_page']:8.2f} {r['ms_mean']:7.2f}")
+    if args.errors:
+        with open(args.errors, "w", encoding="utf-8") as fh:
+            for m in misses:
+                fh.write(json.dumps(m) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""Site profiles: one TOML file per site in data/sites/, or a zero-config profile for a bare URL."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from pipelines.extract import ExtractionRules
+
+BUNDLED_SITES_DIR = Path(__file__).resolve().parent.parent / "data" / "sites"
+
+
+def sites_dir() -> Path:
+    """Where profiles live: $TARIKH_SITES if set (several sets of profiles), else data/sites/."""
+    return Path(os.environ.get("TARIKH_SITES") or BUNDLED_SITES_DIR)
+BASE_PLACEHOLDER = "{{BASE}}"
+
+
+class ProfileError(ValueError):
+    """A profile is missing, unreadable or inconsistent."""
+
+
+@dataclass
+class SiteProfile:
+    """What the generic spider needs to know about one site."""
+
+    name: str
+    title: str = ""
+    start_urls: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    allowed_domains: list[str] = field(default_factory=list)
+    article_url_patterns: list[str] = field(default_factory=list)
+    listing_url_patterns: list[str] = field(default_factory=list)
+    archive_url_template: str = ""  # e.g. "{base}/{year}/{month:02d}/" for date-range backfills
+    language: str = ""
+    timezone: str = ""
+    calendar: str = "gregorian"
+    hijri_offset: int = 0
+    rules: ExtractionRules = field(default_factory=ExtractionRules)
+    date_selector: str = ""
+    zero_config: bool = False
+    max_depth: int = 0  # 0: the spider's default for the mode
+
+    def __post_init__(self) -> None:
+        self._article_res = [re.compile(p) for p in self.article_url_patterns]
+        self._listing_res = [re.compile(p) for p in self.listing_url_patterns]
+
+    @property
+    def domains(self) -> list[str]:
+        """Hosts the crawl may visit: the declared ones, else those of the start URLs."""
+        if self.allowed_domains:
+            return self.allowed_domains
+        hosts = {urlsplit(u).hostname for u in self.start_urls + self.sitemaps + self.feeds}
+        return sorted(h for h in hosts if h)
+
+    def is_article_url(self, url: str) -> bool | None:
+        """True/False from the profile's patterns; None when the profile cannot tell."""
+        if not self._article_res:
+            return None
+        path = _path_and_query(url)
+        return any(r.search(path) for r in self._article_res)
+
+    def is_listing_url(self, url: str) -> bool:
+        path = _path_and_query(url)
+        return any(r.search(path) for r in self._listing_res)
+
+    def with_base(self, base_url: str) -> SiteProfile:
+        """Fill `{{BASE}}` placeholders (the bundled demo site runs on a random local port)."""
+        base = base_url.rstrip("/")
+
+        def fill(urls: list[str]) -> list[str]:
+            return [u.replace(BASE_PLACEHOLDER, base) for u in urls]
+
+        return _replace(
+            self, start_urls=fill(self.start_urls), sitemaps=fill(self.sitemaps), feeds=fill(self.feeds)
+        )
+
+
+def _replace(profile: SiteProfile, **changes: object) -> SiteProfile:
+    fields = {f: getattr(profile, f) for f in SiteProfile.__dataclass_fields__}
+    fields.update(changes)
+    return SiteProfile(**fields)
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def profile_from_dict(data: dict, *, source: str = "<dict>") -> SiteProfile:
+    """Build a profile from parsed TOML, with errors that name the file and the key."""
+    if not data.get("name"):
+        raise ProfileError(f"{source}: 'name' is required")
+    selectors = data.get("selectors", {}) or {}
+    rules = ExtractionRules(
+        title_selector=selectors.get("title") or None,
+        body_selector=selectors.get("body") or None,
+        drop_selectors=list(selectors.get("drop", []) or []),
+        drop_patterns=list(data.get("furniture_patterns", []) or []),
+    )
+    known = set(SiteProfile.__dataclass_fields__) - {"rules", "date_selector", "zero_config"}
+    unknown = set(data) - known - {"selectors", "furniture_patterns"}
+    if unknown:
+        raise ProfileError(f"{source}: unknown keys {sorted(unknown)}")
+    kwargs = {k: v for k, v in data.items() if k in known}
+    try:
+        profile = SiteProfile(**kwargs, rules=rules, date_selector=selectors.get("date") or "")
+    except (TypeError, re.error) as exc:
+        raise ProfileError(f"{source}: {exc}") from exc
+    if not (profile.start_urls or profile.sitemaps or profile.feeds):
+        raise ProfileError(f"{source}: give at least one of start_urls, sitemaps, feeds")
+    return profile
+
+
+def load_profile(name: str, directory: Path | None = None) -> SiteProfile:
+    """The profile `data/sites/<name>.toml` (or a path to a TOML file)."""
+    directory = directory or sites_dir()
+    path = Path(name)
+    if path.suffix != ".toml":
+        path = directory / f"{name}.toml"
+    if not path.exists():
+        available = ", ".join(p.name for p in list_profiles(directory)) or "none"
+        raise ProfileError(f"no site profile {name!r} (looked for {path}; available: {available})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: {exc}") from exc
+    return profile_from_dict(data, source=str(path))
+
+
+def list_profiles(directory: Path | None = None) -> list[SiteProfile]:
+    profiles = []
+    for path in sorted((directory or sites_dir()).glob("*.toml")):
+        try:
+            profiles.append(load_profile(str(path)))
+        except ProfileError:
+            continue
+    return profiles
+
+
+def zero_config_profile(url: str) -> SiteProfile:
+    """A profile for a bare URL: the site's sitemap (robots.txt or /sitemap.xml) plus its links."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProfileError(f"not an http(s) URL: {url!r}")
+    root = f"{parts.scheme}://{parts.netloc}/"
+    return SiteProfile(
+        name=site_key(url),
+        title=parts.hostname,
+        start_urls=[url],
+        sitemaps=[urljoin(root, "robots.txt"), urljoin(root, "sitemap.xml")],
+        zero_config=True,
+    )
+
+
+def site_key(url: str) -> str:
+    """The `site` value of records from a URL: its host without a leading www."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    if parts.port and parts.port != default_port:
+        return f"{host}:{parts.port}"
+    return host

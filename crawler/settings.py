@@ -1,0 +1,36 @@
+"""Scrapy settings of the tarikh project (polite by default)."""
+
+BOT_NAME = "tarikh"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "tarikh/0.1 (news archiving crawler; +https://pypi.org/project/tarikh/)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+DEPTH_PRIORITY = 0
+
+ITEM_PIPELINES = {
+    "pipelines.stages.RawPagePipeline": 100,
+    "pipelines.stages.ExtractPipeline": 200,
+    "pipelines.stages.FurniturePipeline": 300,
+    "pipelines.stages.DatePipeline": 400,
+    "pipelines.stages.StorePipeline": 500,
+}
+
+# tarikh's own settings (the CLI sets them per run)
+TARIKH_DB = "data/tarikh.db"
+TARIKH_MODE = "crawl"
+TARIKH_WORKERS = 1
+TARIKH_MAX_DEPTH = 4

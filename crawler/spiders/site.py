@@ -1,0 +1,338 @@
+"""The one generic spider: a site profile (or a bare URL) decides where articles are.
+
+It walks sitemaps (indexes, lastmod), feeds, listing pages with their pagination and, in
+zero-config mode, every in-site link; it asks for a stored article again only when told
+to (`refresh_after`) or when the sitemap says it changed, and then conditionally
+(ETag / Last-Modified), so a scheduled run downloads what is new and little else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.profiles import SiteProfile, load_profile, zero_config_profile
+from crawler.runstate import CrawlState
+from pipelines.process import canonical_url
+
+logger = logging.getLogger(__name__)
+
+URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?:/|[^\d]|$)")
+PAGINATION_TEXT = re.compile(
+    r"^\s*(next|older|more|previous|prev|newer|»|›|>>|→|←|‹|«|\d{1,4}|sonraki|önceki|"
+    r"التالي|السابق|المزيد|بعدی|قبلی)\b",
+    re.IGNORECASE,
+)
+PAGINATION_URL = re.compile(r"(/page/\d+|[?&](page|p|paged|pg)=\d+|/page\d+|/\d+\.html?$)", re.I)
+FEED_TYPES = ("rss", "atom", "xml")
+NON_HTML = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|zip|mp[34]|avi|mov|css|js|ico|woff2?|ttf)$", re.I)
+
+
+def url_date(url: str) -> tuple[date, date] | None:
+    """The span of days a dated URL (`/2015/11/21/`, `/2015/11/`) can fall in."""
+    m = URL_DATE.search(urlsplit(url).path)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        try:
+            day = date(year, month, int(m.group(3)))
+        except ValueError:
+            return None
+        return day, day
+    first = date(year, month, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def parse_lastmod(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class SiteSpider(Spider):
+    """`scrapy crawl site -a name=SITE` or `-a url=URL`; the CLI passes a profile object."""
+
+    name = "site"
+
+    def __init__(
+        self,
+        name: str | None = None,
+        url: str | None = None,
+        profile: SiteProfile | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name="site", **kwargs)
+        if profile is None:
+            if url:
+                profile = zero_config_profile(url)
+            elif name:
+                profile = load_profile(name)
+            else:
+                raise ValueError("give -a name=SITE (a profile in data/sites/) or -a url=URL")
+        self.profile = profile
+        self.site = profile.name
+        self.allowed_domains = [urlsplit(u).hostname or "" for u in profile.start_urls + profile.sitemaps]
+        self.allowed_hosts = {h.lower() for h in profile.domains}
+        self.links = LinkExtractor(deny_extensions=[], unique=True)
+        self.state: CrawlState | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.state = CrawlState.from_settings(crawler.settings, spider.profile)
+        crawler.tarikh_state = spider.state
+        return spider
+
+    # ---- starting points ------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        assert self.state is not None
+        for url in self.profile.sitemaps:
+            if url.endswith("robots.txt"):
+                yield Request(url, callback=self.parse_robots, errback=self.on_error, priority=20,
+                              meta={"tarikh_kind": "robots"})
+            else:
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                              meta={"tarikh_kind": "sitemap"})
+        for url in self.profile.feeds:
+            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=15,
+                          meta={"tarikh_kind": "feed"})
+        for url in self.archive_urls():
+            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=5,
+                          meta={"tarikh_kind": "listing"})
+        for url in self.profile.start_urls:
+            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=10,
+                          meta={"tarikh_kind": "listing", "depth": 0})
+
+    def archive_urls(self) -> Iterator[str]:
+        """Month archives (`/2015/11/`) for a backfill, from the profile's template."""
+        state = self.state
+        template = self.profile.archive_url_template
+        if not template or state is None or state.since is None:
+            return
+        base = self.profile.start_urls[0] if self.profile.start_urls else ""
+        root = f"{urlsplit(base).scheme}://{urlsplit(base).netloc}"
+        month = state.since.replace(day=1)
+        end = state.until or datetime.now(UTC).date()
+        while month <= end:
+            yield template.format(base=root, year=month.year, month=month.month)
+            month = (month + timedelta(days=32)).replace(day=1)
+
+    # ---- discovery ---------------------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                          meta={"tarikh_kind": "sitemap"})
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        body = self._sitemap_body(response)
+        if body is None:
+            logger.info("not a sitemap: %s", response.url)
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # noqa: BLE001 - a broken sitemap is logged, the run goes on
+            self.state.counters.error(f"bad sitemap {response.url}: {exc}")
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                lastmod = parse_lastmod(entry.get("lastmod"))
+                if self.state.since and lastmod and lastmod.date() < self.state.since:
+                    continue  # a child sitemap untouched since before the range holds only older URLs
+                yield Request(entry["loc"], callback=self.parse_sitemap, errback=self.on_error,
+                              priority=20, meta={"tarikh_kind": "sitemap"})
+        elif sitemap.type == "urlset":
+            for entry in sitemap:
+                loc = entry.get("loc")
+                if not loc or not self.in_site(loc):
+                    continue
+                request = self.article_request(loc, lastmod=parse_lastmod(entry.get("lastmod")),
+                                               via="sitemap")
+                if request is not None:
+                    yield request
+
+    def _sitemap_body(self, response: Response) -> bytes | None:
+        body = response.body
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=50 * 1024 * 1024)
+            except Exception:  # noqa: BLE001
+                return None
+        head = body[:512].lstrip().lower()
+        if b"<urlset" in body[:2048] or b"<sitemapindex" in body[:2048] or head.startswith(b"<?xml"):
+            return body
+        return None
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """RSS and Atom: every item link is an article candidate; the item date feeds lastmod."""
+        for item in response.xpath("//*[local-name()='item' or local-name()='entry']"):
+            link = item.xpath("./*[local-name()='link']/@href").get() or item.xpath(
+                "./*[local-name()='link']/text()").get()
+            if not link:
+                continue
+            link = urljoin(response.url, link.strip())
+            when = item.xpath("./*[local-name()='updated' or local-name()='pubDate' "
+                              "or local-name()='published']/text()").get()
+            request = self.article_request(link, lastmod=_feed_date(when), via="feed")
+            if request is not None and self.in_site(link):
+                yield request
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """A listing, home, archive or (zero-config) unknown page: follow links, maybe keep it."""
+        if not isinstance(response, TextResponse) or not _is_html(response):
+            return
+        depth = response.meta.get("depth", 0)
+        is_article = self.profile.is_article_url(response.url)
+        if is_article is not False:  # None: the pipeline's page classifier decides
+            yield self.page_item(response, hint=is_article)
+        yield from self.follow_links(response, depth)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self.state.counters.not_modified += 1
+            self.state.mark_seen(response.url)
+            return
+        if not isinstance(response, TextResponse) or not _is_html(response):
+            self.state.counters.drop("not_html")
+            return
+        yield self.page_item(response, hint=self.profile.is_article_url(response.url))
+        if self.profile.is_article_url(response.url) is None:
+            yield from self.follow_links(response, response.meta.get("depth", 1))
+
+    def follow_links(self, response: TextResponse, depth: int) -> Iterator[Request]:
+        """Article links become article requests; listing links are walked, but a listing
+        page whose articles are all known (or all older than a backfill's range) does not
+        lead down its pagination."""
+        links = [lk for lk in self.links.extract_links(response) if self.in_site(lk.url)]
+        article_requests, unknown, pagination, listings = [], [], [], []
+        any_article, all_done = False, True
+        for link in links:
+            url = link.url
+            if NON_HTML.search(urlsplit(url).path):
+                continue
+            kind = self.profile.is_article_url(url)
+            if kind:
+                any_article = True
+                request = self.article_request(url, via="listing", depth=depth + 1)
+                if request is not None:
+                    all_done = False
+                    article_requests.append(request)
+            elif self.profile.is_listing_url(url) or kind is None:
+                is_pagination = bool(
+                    PAGINATION_URL.search(url) or PAGINATION_TEXT.match(link.text or "")
+                )
+                (pagination if is_pagination else (listings if kind is False else unknown)).append(url)
+        yield from article_requests
+        stop_pagination = any_article and all_done
+        if stop_pagination:
+            self.state.counters.drop("pagination_stopped")
+        max_depth = self.state.max_depth
+        for url in listings + ([] if stop_pagination else pagination):
+            yield Request(url, callback=self.parse_page, errback=self.on_error,
+                          meta={"tarikh_kind": "listing", "depth": depth + 1})
+        if depth + 1 <= max_depth:
+            for url in unknown:
+                if self.state.should_fetch_unknown(url):
+                    yield Request(url, callback=self.parse_article, errback=self.on_error,
+                                  meta={"tarikh_kind": "page", "depth": depth + 1})
+
+    def article_request(
+        self, url: str, *, lastmod: datetime | None = None, via: str, depth: int = 1
+    ) -> Request | None:
+        """Decide whether one article URL is worth a download in this run."""
+        state = self.state
+        if state.since is not None:
+            span = url_date(url)
+            if span and (span[1] < state.since or (state.until and span[0] > state.until)):
+                state.counters.drop("out_of_range_by_url")
+                return None
+            if lastmod and lastmod.date() < state.since:
+                state.counters.drop("out_of_range_by_lastmod")
+                return None
+        key = canonical_url(url)
+        headers = state.revalidation_headers(key, lastmod)
+        if headers is None:
+            return None  # stored and fresh: the database is the record of what was seen
+        return Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
+                       meta={"tarikh_kind": "article", "via": via, "depth": depth,
+                             "handle_httpstatus_list": [304]})
+
+    def in_site(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
+
+    def page_item(self, response: TextResponse, *, hint: bool | None) -> dict[str, Any]:
+        self.state.counters.pages_downloaded += 1
+        headers = response.headers
+        return {
+            "url": response.url,
+            "site": self.site,
+            "status": response.status,
+            "body": response.body,
+            "encoding": response.encoding,
+            "content_type": _header(headers, b"Content-Type"),
+            "etag": _header(headers, b"ETag"),
+            "last_modified": _header(headers, b"Last-Modified"),
+            "fetched_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "article_hint": hint,
+        }
+
+    def on_error(self, failure: Failure) -> None:
+        """Dead links, 500s, timeouts, DNS errors: logged and counted, the run goes on."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if request is not None and request.meta.get("tarikh_kind") in ("robots", "sitemap") and status == 404:
+                logger.info("no %s at %s", request.meta["tarikh_kind"], url)
+                return
+            message = f"HTTP {status} {url}"
+        else:
+            message = f"{failure.type.__name__} {url}: {failure.getErrorMessage()}"
+        logger.warning("fetch failed: %s", message)
+        self.state.counters.error(message)
+
+
+def _is_html(response: TextResponse) -> bool:
+    ctype = (_header(response.headers, b"Content-Type") or "text/html").lower()
+    return "html" in ctype or "xml" in ctype and b"<html" in response.body[:2048].lower()
+
+
+def _header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _feed_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError):
+        return parse_lastmod(text)
+

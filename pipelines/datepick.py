@@ -1,0 +1,555 @@
+"""Choose a page's publication date from the dates it shows.
+
+Candidates come from structured data (JSON-LD, meta tags, ``<time>``), the URL, bylines and
+the text, each with a prior weight from where it sits: site headers print *today's* date,
+related-article lists and comments print *their* dates, "updated" stamps are not the
+original date. The pick is the best-supported day; None when only weak evidence remains,
+because a missing date is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import lxml.etree
+import lxml.html
+
+from pipelines.dateparse import ParsedDate, find_dates, parse_date, to_hijri
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """One date-bearing string and where it was found (picklable for worker processes)."""
+
+    source: str  # "jsonld" | "meta" | "time" | "url" | "byline" | "text" (| "selector")
+    raw: str
+    weight: float = 0.0
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PickedDate:
+    iso: str
+    raw: str
+    source: str
+    calendar: str
+    utc: str | None
+    hijri: tuple[int, int, int] | None
+    conflict: str | None
+
+
+# --- priors --------------------------------------------------------------------------------------
+W_PUBLISHED = 10.0  # JSON-LD/meta that say "published"
+W_CREATED = 8.0
+W_META_LOOSE = 7.0  # meta name="date" and friends: usually the publication date
+W_URL = 7.0
+W_TIME_PUB = 8.0  # <time pubdate>, itemprop=datePublished in the body
+W_TIME = 5.0
+W_BYLINE = 5.0
+W_TEXT = 0.0
+W_FIRST_TEXT = 3.0
+W_MODIFIED = 1.0  # "updated"/"modified": only when nothing says "published"
+W_NEGATIVE = -10.0  # header today-date, related lists, comments, counters
+MIN_SCORE = 0.5  # below this, no date rather than a guess
+
+_META_PUBLISHED = {
+    "article:published_time", "article:published", "og:article:published_time",
+    "article.published", "og:published_time", "published_time", "published-date",
+    "published_date", "publish-date", "publish_date", "publishdate", "publish_time",
+    "datepublished", "date_published", "citation_publication_date", "citation_date",
+    "dc.date.issued", "dcterms.issued", "dc.date.publication", "pubdate", "article_date_original",
+    "originalpublicationdate", "parsely-pub-date", "sailthru.date", "og:pubdate",
+    "og:publish_date", "rnews:datepublished", "bt:pubdate", "article.created",
+    "analyticsattributes.articledate", "dcsext.articlefirstpublished", "publication_date",
+    "rbpubdate", "vr:published_time", "shareaholic:article_published_time", "cxenseparse:recs:publishtime",
+    "article:post_date", "article:published_date", "article:publicationdate", "twt-published-at",
+    "mediator_published_time", "displaydate", "dateposted", "og:article:published",
+    "og:datepublished", "date_created", "datecreated", "dc.date.created", "dcterms.created",
+    "dc.created", "dc:created", "content_create_date", "created",
+}
+_META_LOOSE = {"date", "dc.date", "dcterms.date", "dc:date", "doc_date", "timestamp", "ptime",
+               "pdate", "gentime", "release_date", "video:release_date"}
+_META_MODIFIED = {
+    "article:modified_time", "article:modified", "og:updated_time", "og:modified_time",
+    "og:article:modified_time", "modified_time", "updated_time", "datemodified", "dc.modified",
+    "dcterms.modified", "lastmodified", "last-modified", "modified", "lastmod", "utime",
+    "revision_date", "modificationdate", "bt:moddate", "article:modified_date",
+}
+
+_NEG_CLASS = re.compile(
+    r"(?<![a-z])(?:comment|disqus|respond|reply|related|similar|sidebar|widget|nav|menu"
+    r"|breadcrumb|teaser|recommend|popular|trending|most-?read|more-?(?:news|stories|articles)"
+    r"|readmore|read-more|latest|recent|archive|calendar|ticker|newsletter|cookie|banner|advert"
+    r"|promo|carousel|slider|tag-?cloud|pagination|pager|next-post|prev-post|previous|rating"
+    r"|weather|today|current-?date|topbar|top-bar|site-header|masthead|navbar|footer-widget)",
+)
+_POS_CLASS = re.compile(
+    r"date|time|publish|posted|byline|dateline|meta|datum|fecha|data|autor|author|info"
+    r"|submitted|created|parution|entry-footer|post-footer|subline",
+)
+_MOD_CLASS = re.compile(r"updat|modif|aktualisiert|revised|edited|changed")
+_MOD_TEXT = re.compile(
+    r"updat|modif|aktualisiert|geändert|bearbeitet|mis à jour|actualizado|aggiornato"
+    r"|güncelleme|güncellenme|تحديث|محدث|به‌روز|بروز",
+    re.IGNORECASE,
+)
+_PUB_TEXT = re.compile(
+    r"publi|posted|veröffentlicht|erstellt|geschrieben|datum|yayın|yayınlanma|نشر|منتشر|تاریخ",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"©|&copy;|copyright|\(c\)\s*\d{4}", re.IGNORECASE)
+_COUNTER_AFTER = re.compile(r"\s*\(\s*[\d,.]+\s*\)")
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "select", "option",
+              "button", "form", "textarea", "input"}
+_NEG_TAGS = {"nav", "aside"}
+_BLOCK_CUE_MAX = 200  # a byline element holds a short text
+_TEXT_MAX_CANDIDATES = 40
+
+_URL_FULL = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[/_\-.]([01]?\d)[/_\-.]([0-3]?\d)(?!\d)"
+    r"|(?<![\d])((?:19|20)\d{2})([01]\d)([0-3]\d)(?!\d)"
+)
+_URL_PARTIAL = re.compile(r"/((?:19|20)\d{2})/([01]?\d)(?:/|$)")
+_JSONLD_FIELD = re.compile(
+    r'"(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{6,40})"'
+)
+
+
+def _attrs_cue(el: lxml.html.HtmlElement) -> str:
+    cls = el.get("class") or ""
+    ident = el.get("id") or ""
+    prop = el.get("itemprop") or ""
+    if not (cls or ident or prop):
+        return ""
+    return f"{cls} {ident} {prop}".lower()
+
+
+# --- structured data ---------------------------------------------------------------------------
+def _jsonld_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        text = script.text or ""
+        if "date" not in text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            # broken JSON is common (trailing commas, unescaped quotes): take the fields by regex
+            for field, value in _JSONLD_FIELD.findall(text):
+                out.append(DateCandidate("jsonld", value, _jsonld_weight(field, "Article"), 0))
+            continue
+        for obj in _walk_json(data):
+            kind = obj.get("@type")
+            kind = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+            for field in ("datePublished", "dateCreated", "uploadDate", "dateModified"):
+                value = obj.get(field)
+                if isinstance(value, str) and value.strip():
+                    out.append(DateCandidate("jsonld", value.strip()[:60],
+                                             _jsonld_weight(field, kind), 0))
+
+
+def _jsonld_weight(field: str, kind: str) -> float:
+    if field == "dateModified":
+        return W_MODIFIED
+    article = re.search(r"Article|Posting|Report|NewsArticle|Blog|Review|Recipe|Video", kind)
+    base = {"datePublished": W_PUBLISHED, "dateCreated": W_CREATED, "uploadDate": W_CREATED}[field]
+    if not article:  # WebPage/Organization/ImageObject dates are weaker evidence
+        base -= 2.0
+    if kind in ("Comment", "Answer", "Question", "Person", "Event", "Offer"):
+        base = W_NEGATIVE
+    return base
+
+
+def _walk_json(data: object, depth: int = 0):
+    if depth > 6:
+        return
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                yield from _walk_json(value, depth + 1)
+    elif isinstance(data, list):
+        for item in data[:50]:
+            yield from _walk_json(item, depth + 1)
+
+
+def _meta_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+    for meta in tree.iterfind(".//meta"):
+        content = meta.get("content") or meta.get("datetime")
+        if not content or len(content) > 80:
+            continue
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
+               or meta.get("http-equiv") or "").strip().lower()
+        if not key:
+            continue
+        if key in _META_PUBLISHED:
+            weight = W_PUBLISHED if "creat" not in key else W_CREATED
+        elif key in _META_LOOSE:
+            weight = W_META_LOOSE
+        elif key in _META_MODIFIED:
+            weight = W_MODIFIED
+        else:
+            continue
+        out.append(DateCandidate("meta", content.strip(), weight, 0))
+
+
+def url_candidates(url: str | None) -> list[DateCandidate]:
+    """A dated URL (/2015/11/21/, 2015-11-21, /20151121/) names the day; /2015/11/ the month."""
+    if not url:
+        return []
+    path = url.split("://", 1)[-1]
+    path = path[path.find("/"):] if "/" in path else ""
+    m = _URL_FULL.search(path)
+    if m is not None:
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
+        return [DateCandidate("url", f"{y}-{int(mo):02d}-{int(d):02d}", W_URL, 0)]
+    m = _URL_PARTIAL.search(path)
+    if m is not None:
+        return [DateCandidate("url", f"{m.group(1)}-{int(m.group(2)):02d}", 0.0, 0)]
+    return []
+
+
+# --- the document walk -------------------------------------------------------------------------
+_HEADINGS = ("h1", "h2", "h3")
+_LOWER = "translate(concat(@class, ' ', @id, ' ', @itemprop), " \
+    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_BYLINE_CUES = ("date", "time", "publish", "posted", "byline", "dateline", "meta", "datum",
+                "fecha", "autor", "author", "submitted", "created", "parution", "subline",
+                "info", "tarih", "zaman")
+_DIGITS = "0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669" \
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
+_HAS_YEAR = f"contains(translate(., '{_DIGITS}', '{'0' * len(_DIGITS)}'), '0000')"
+_HAS_DIGIT = f"translate(., '{_DIGITS}', '') != ."
+# One XPath pass, in document order, over everything that can carry the page's date: headings
+# (to know where the title is), <time>/<abbr>, elements whose class/id/itemprop says "date",
+# and text nodes that hold a 4-digit number. Evaluated in C: no Python walk over the tree.
+_SCAN = lxml.etree.XPath(
+    "//body//h1 | //body//h2 | //body//h3 | //body//time | //body//abbr[@title]"
+    " | //body//*[(@class or @id or @itemprop) and ("
+    + " or ".join(f"contains({_LOWER}, '{c}')" for c in _BYLINE_CUES)
+    + f") and string-length(.) < 400 and {_HAS_DIGIT}]"
+    f" | //body//text()[{_HAS_YEAR} and string-length(.) > 5]"
+)
+_SKIP_PARENTS = {"script", "style", "noscript", "template", "textarea", "option", "select",
+                 "title", "head"}
+
+
+def _norm_title(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def find_title(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The heading that holds the article's title: the h1–h3 whose text the page's <title> or
+    og:title contains (a logo in an h1 does not), else the first h1."""
+    heads = list(tree.iter(*_HEADINGS))[:80]
+    if not heads:
+        return None
+    names = []
+    for node in (tree.find('.//meta[@property="og:title"]'), tree.find(".//title")):
+        if node is not None:
+            value = node.get("content") if node.tag == "meta" else node.text_content()
+            if value:
+                names.append(_norm_title(value))
+    if names:
+        best, best_len = None, 0
+        for h in heads:
+            text = _norm_title(h.text_content())
+            if len(text) >= 8 and len(text) > best_len and any(text in n for n in names):
+                best, best_len = h, len(text)
+        if best is not None:
+            return best
+    for h in heads:
+        if h.tag == "h1" and h.text_content().strip():
+            return h
+    return None
+
+
+class _Context:
+    """Prior of an element from its ancestors, memoised: (weight cap, inside the article,
+    inside an element already taken whole as a byline)."""
+
+    def __init__(self, title: lxml.html.HtmlElement | None) -> None:
+        self.title_path = set(title.iterancestors()) | {title} if title is not None else set()
+        self.memo: dict[lxml.html.HtmlElement, tuple[float, bool, bool]] = {}
+        self.taken: set[lxml.html.HtmlElement] = set()
+
+    def of(self, el: lxml.html.HtmlElement) -> tuple[float, bool, bool]:
+        hit = self.memo.get(el)
+        if hit is not None:
+            return hit
+        chain = []
+        node = el
+        base = (0.0, False, False)
+        while node is not None:
+            hit = self.memo.get(node)
+            if hit is not None:
+                base = hit
+                break
+            chain.append(node)
+            node = node.getparent()
+        cap, in_article, taken = base
+        for node in reversed(chain):
+            tag = node.tag
+            if not isinstance(tag, str) or tag in _SKIP_PARENTS:
+                cap = -100.0
+            elif tag not in ("html", "body"):
+                cue = _attrs_cue(node)
+                if tag in ("article", "main") or "articlebody" in cue:
+                    in_article = True
+                if node not in self.title_path:
+                    if tag in _NEG_TAGS and not in_article:
+                        cap = min(cap, W_NEGATIVE)
+                    elif tag in ("header", "footer") and not in_article:
+                        cap = min(cap, W_NEGATIVE / 2)
+                    if cue and _NEG_CLASS.search(cue):
+                        cap = min(cap, W_NEGATIVE)
+            if node in self.taken:
+                taken = True
+            self.memo[node] = (cap, in_article, taken)
+        return self.memo[el]
+
+
+@dataclass(slots=True)
+class _Scan:
+    out: list[DateCandidate]
+    ctx: _Context
+    seen_title: bool = False
+    first_text_done: bool = False
+    text_count: int = 0
+
+
+def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+    title = find_title(tree)
+    state = _Scan(out, _Context(title))
+    for pos, node in enumerate(_SCAN(tree), start=1):
+        if isinstance(node, str):  # a text node ("smart string" knows its parent)
+            parent = node.getparent()
+            if parent is None:
+                continue
+            cap, in_article, taken = state.ctx.of(parent)
+            if taken or cap <= -100.0 or state.text_count >= _TEXT_MAX_CANDIDATES:
+                continue
+            _text_candidates(str(node), state, cap, in_article, pos)
+            continue
+        if node is title:
+            state.seen_title = True
+            continue
+        tag = node.tag
+        if tag in _HEADINGS:
+            continue
+        cap, in_article, taken = state.ctx.of(node)
+        if taken or cap <= -100.0:
+            continue
+        cue = _attrs_cue(node)
+        if tag in ("time", "abbr"):
+            _time_candidate(node, state, cap, cue, pos)
+        elif cap > W_NEGATIVE / 2 and _byline_candidate(node, state, cap, cue, pos):
+            state.ctx.taken.add(node)
+            state.ctx.memo.clear()  # descendants must see the new "taken" flag
+
+
+def _time_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> None:
+    value = el.get("datetime") or el.get("title") or el.text_content()
+    if not value or not value.strip():
+        return
+    if el.tag == "abbr" and "published" not in cue and "date" not in cue:
+        return
+    if "datemodified" in cue or _MOD_CLASS.search(cue):
+        weight = W_MODIFIED
+    elif el.get("pubdate") is not None or "datepublished" in cue or "publish" in cue:
+        weight = W_TIME_PUB
+    else:
+        weight = W_TIME
+    if ctx < 0:
+        weight = min(weight, ctx)
+    state.out.append(DateCandidate("time", " ".join(value.split())[:80], weight, pos))
+
+
+def _byline_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
+    if not _POS_CLASS.search(cue):
+        return False
+    text = " ".join(" ".join(el.itertext()).split())
+    if not text or len(text) > _BLOCK_CUE_MAX:
+        return False
+    dates = find_dates(text)
+    if not dates:
+        return False
+    modified = bool(_MOD_CLASS.search(cue))
+    for d in dates[:2]:
+        before = text[max(0, d.start - 40):d.start]
+        if _COPYRIGHT.search(text):
+            break
+        weight = W_BYLINE
+        if "datepublished" in cue or "publish" in cue or _PUB_TEXT.search(before):
+            weight += 2.0
+        if modified or _MOD_TEXT.search(before):
+            weight = W_MODIFIED
+        if ctx < 0:
+            weight = min(weight, ctx)
+        state.out.append(DateCandidate("byline", d.raw, weight, pos))
+    return True
+
+
+def _text_candidates(text: str, state: _Scan, ctx: float, in_article: bool, pos: int) -> None:
+    for d in find_dates(text[:2000]):
+        if state.text_count >= _TEXT_MAX_CANDIDATES:
+            return
+        state.text_count += 1
+        before = text[max(0, d.start - 40):d.start]
+        if _COPYRIGHT.search(before) or _COUNTER_AFTER.match(text, d.end):
+            continue
+        weight = W_TEXT
+        if _MOD_TEXT.search(before):
+            weight = W_MODIFIED - 1.0
+        elif _PUB_TEXT.search(before):
+            weight = W_BYLINE
+        elif not state.seen_title and not in_article:
+            weight = W_NEGATIVE / 2  # above the title, outside the article: a site header
+        elif state.seen_title and not state.first_text_done and ctx >= 0:
+            weight = W_FIRST_TEXT  # the first date under the title is usually the byline
+        if ctx < 0:
+            weight = min(weight, ctx)
+        if state.seen_title and ctx >= 0:
+            state.first_text_done = True
+        state.out.append(DateCandidate("text", d.raw, weight, pos))
+
+
+def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandidate]:
+    """Candidates from JSON-LD, meta tags, <time>, the URL, bylines and page text, each with a
+    prior from its context (header 'today' dates, counters, related and comment dates get a
+    strongly negative weight)."""
+    out: list[DateCandidate] = []
+    if tree is None:
+        return out
+    try:
+        _jsonld_candidates(tree, out)
+        _meta_candidates(tree, out)
+        canonical = url
+        if not canonical or not _URL_FULL.search(canonical):
+            link = tree.find('.//link[@rel="canonical"]')
+            og = tree.find('.//meta[@property="og:url"]')
+            for node, attr in ((link, "href"), (og, "content")):
+                if node is not None and node.get(attr) and _URL_FULL.search(node.get(attr)):
+                    canonical = node.get(attr)
+                    break
+        out.extend(url_candidates(canonical or url))
+        _scan_document(tree, out)
+    except (ValueError, TypeError, RecursionError, lxml.etree.XPathError):
+        pass  # broken markup: keep what was collected
+    return out
+
+
+def candidates_from_lines(lines: list[str], title_index: int | None) -> list[DateCandidate]:
+    """Candidates from a page rendered to plain text. Lines above the title are the site header
+    (today's date, visit counters); the first dated line right under the title is the byline."""
+    out: list[DateCandidate] = []
+    start = title_index + 1 if title_index is not None else 0
+    byline_found = False
+    for i, line in enumerate(lines):
+        if not line or not any(c.isdigit() for c in line):
+            continue
+        for d in find_dates(line):
+            before = line[max(0, d.start - 40):d.start]
+            if _COPYRIGHT.search(before):
+                continue
+            above_title = title_index is not None and i < start
+            if above_title or _COUNTER_AFTER.match(line, d.end):
+                weight = W_NEGATIVE
+            elif not byline_found and i - start <= 3 and len(line.strip()) <= 120:
+                weight = W_BYLINE + 2.0
+            elif title_index is None and len(line.strip()) <= 60:
+                weight = W_BYLINE - 2.0
+            else:
+                weight = W_TEXT
+            if _MOD_TEXT.search(before):
+                weight = min(weight, W_MODIFIED)
+            if weight >= W_BYLINE and not above_title:
+                byline_found = True
+            out.append(DateCandidate("byline" if weight >= W_BYLINE - 2.0 else "text",
+                                     d.raw, weight, i))
+    return out
+
+
+# --- the pick ----------------------------------------------------------------------------------
+_EARLIEST = dt.date(1995, 1, 1)
+_EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
+
+
+def _parse_candidate(c: DateCandidate, hijri_offset: int) -> ParsedDate | None:
+    structured = c.source in ("jsonld", "meta", "time", "url", "selector")
+    return parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
+
+
+def _utc(parsed: ParsedDate, tz: str | None) -> str | None:
+    if len(parsed.iso) <= 10:
+        return None
+    local = dt.datetime.fromisoformat(parsed.iso)
+    if parsed.tz_offset is not None:
+        aware = local.replace(tzinfo=dt.timezone(dt.timedelta(minutes=parsed.tz_offset)))
+    elif tz:
+        try:
+            aware = local.replace(tzinfo=ZoneInfo(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+    else:
+        return None
+    return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pick_date(
+    candidates: list[DateCandidate], *, hijri_offset: int = 0, tz: str | None = None,
+    today: dt.date | None = None,
+) -> PickedDate | None:
+    """Rank candidates; return None rather than a wrong date.
+
+    Score = prior weight + support from *other* sources naming the same day (+ a URL month
+    that agrees). Dates after ``today`` (+1 day for time zones) or before 1995 in free text
+    cannot be a page's publication date.
+    """
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    url_month: str | None = None
+    parsed: list[tuple[DateCandidate, ParsedDate]] = []
+    for c in candidates:
+        if c.source == "url" and len(c.raw) == 7:
+            url_month = c.raw
+            continue
+        p = _parse_candidate(c, hijri_offset)
+        if p is None:
+            continue
+        day = dt.date.fromisoformat(p.iso[:10])
+        earliest = _EARLIEST_STRUCTURED if c.source in ("jsonld", "meta") else _EARLIEST
+        if not earliest <= day <= latest:
+            continue
+        parsed.append((c, p))
+    if not parsed:
+        return None
+    sources_by_day: dict[str, set[str]] = {}
+    for c, p in parsed:
+        if c.weight > 0:
+            sources_by_day.setdefault(p.iso[:10], set()).add(c.source)
+    best: tuple[float, int, int] | None = None
+    winner: tuple[DateCandidate, ParsedDate] | None = None
+    for idx, (c, p) in enumerate(parsed):
+        day = p.iso[:10]
+        support = len(sources_by_day.get(day, set()) - {c.source})
+        score = c.weight + 1.5 * support if c.weight > 0 else c.weight
+        if url_month is not None and c.weight > 0:
+            score += 1.5 if day.startswith(url_month) else -1.5
+        key = (score, -c.position, -idx)
+        if best is None or key > best:
+            best, winner = key, (c, p)
+    if winner is None or best is None or best[0] < MIN_SCORE:
+        return None
+    c, p = winner
+    if len(p.iso) == 10:  # the same day with a clock time elsewhere: keep the time
+        for c2, p2 in parsed:
+            if p2.iso[:10] == p.iso[:10] and len(p2.iso) > 10 and c2.weight > 0:
+                c, p = c2, p2
+                break
+    return PickedDate(
+        iso=p.iso, raw=c.raw, source=c.source, calendar=p.calendar, utc=_utc(p, tz),
+        hijri=p.hijri if p.hijri is not None else to_hijri(p.iso), conflict=p.conflict,
+    )

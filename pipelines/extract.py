@@ -1,0 +1,622 @@
+"""HTML page -> headline, main-text blocks, metadata and page kind.
+
+One fast lxml pass, in the spirit of readability and trafilatura but written for speed:
+
+1. read metadata (OpenGraph, JSON-LD, ``<title>``, ``<h1>``) and the page's visible text
+   blocks (``page_blocks``, what the per-site template learns from);
+2. prune what is never article text: scripts, forms controls, hidden elements, navigation
+   and asides, and elements whose class/id names them as share bars, comments, related
+   lists, ads and such (unless they hold most of the page's text, i.e. are a wrapper);
+3. cut the remaining body into text units (a paragraph-like element's own text, nested
+   blocks become their own units) and score containers by the prose they hold (length,
+   commas, few links), readability-style; pick the best container and add sibling
+   containers that carry prose too;
+4. clean the chosen units: link lists, captions, date/byline lines, generic furniture.
+
+When the pass finds too little prose it falls back to trafilatura on the pruned tree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from pipelines.furniture import is_date_only, is_generic_furniture
+from pipelines.language import detect_language, normalise_lang_tag
+
+__all__ = ["ExtractedPage", "ExtractionRules", "extract", "select"]
+
+
+@dataclass(slots=True)
+class ExtractedPage:
+    title: str | None
+    blocks: list[str]
+    language: str | None
+    canonical_url: str | None
+    site_name: str | None
+    description: str | None
+    author: str | None
+    kind: str
+    title_index: int | None = None
+    # Every visible text block of the page (not only the main content), in order. The
+    # per-site template learns from these: a block repeating across the site's pages is
+    # furniture wherever the main-content pass happened to put it.
+    page_blocks: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ExtractionRules:
+    title_selector: str | None = None
+    body_selector: str | None = None
+    drop_selectors: list[str] = field(default_factory=list)
+    drop_patterns: list[str] = field(default_factory=list)
+
+
+# --- element vocabularies ------------------------------------------------------------------
+
+_DROP_TAGS = {
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "button", "select", "input", "textarea", "option", "label", "link", "meta",
+    "video", "audio", "map", "picture", "source", "dialog", "head", "title",
+}
+_STRUCTURAL_DROP = {"nav", "aside", "footer", "header", "menu", "figcaption", "form"}
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tbody", "thead", "tfoot", "tr",
+    "td", "th", "figure", "figcaption", "header", "footer", "aside", "nav", "form",
+    "fieldset", "address", "center", "details", "summary", "hr", "body", "caption", "menu",
+    "hgroup", "legend", "output", "noscript",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+_NEG = re.compile(
+    r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|"
+    r"sign-up|promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|adslot|adunit|dfp|banner|"
+    r"sidebar|side-bar|widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
+    r"menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
+    r"(?:$|[\s_-])|tag-?list|pagination|pager|toolbar|rating|more-?stories|most-?popular|"
+    r"trending|read-?more|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
+    r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])follow|(?:^|[\s_-])topics|"
+    r"keywords|(?:^|[\s_-])meta(?:$|[\s_-])|(?:^|[\s_-])date|timestamp|dateline|login|"
+    r"signin|print|tooltip|(?:^|[\s_-])hide|disclaimer|newsletter|teaser|overlay|"
+    r"(?:^|[\s_-])(?:rail|aside|promo|cta|paid|partner)(?:$|[\s_-])",
+    re.I)
+_POS = re.compile(
+    r"article|(?:^|[\s_-])body|content|entry|(?:^|[\s_-])main|(?:^|[\s_-])post|story|"
+    r"(?:^|[\s_-])text|blog|hentry|prose|rich-?text|column", re.I)
+_STRONG_POS = re.compile(
+    r"articlebody|article[-_]?body|article__body|article-?content|article__content|"
+    r"story[-_]?body|story-?content|entry-?content|post-?content|post-?body|post-?text|"
+    r"article-?text|body-?text|main-?content|field-body|single-content|text-?content", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_TITLE_SEP = re.compile(r"\s+(?:[|·•»«:~/]|[-–—]{1,2}|::)\s+")
+_SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
+
+
+def _attr_key(el: etree._Element) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}".strip()
+
+
+def _text(el: etree._Element) -> str:
+    return _WS.sub(" ", el.text_content()).strip()
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Meta:
+    og_title: str | None = None
+    html_title: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    author: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    og_type: str | None = None
+    ld_types: set[str] = field(default_factory=set)
+    ld_headline: str | None = None
+
+
+def _ld_walk(obj, meta: _Meta, depth: int = 0) -> None:
+    if depth > 6:
+        return
+    if isinstance(obj, list):
+        for item in obj[:50]:
+            _ld_walk(item, meta, depth + 1)
+        return
+    if not isinstance(obj, dict):
+        return
+    t = obj.get("@type")
+    types = t if isinstance(t, list) else [t]
+    types = {str(x) for x in types if x}
+    meta.ld_types |= types
+    if types & _ARTICLE_TYPES:
+        if not meta.ld_headline and isinstance(obj.get("headline"), str):
+            meta.ld_headline = obj["headline"].strip() or None
+        a = obj.get("author")
+        if not meta.author and a:
+            a = a[0] if isinstance(a, list) and a else a
+            name = a.get("name") if isinstance(a, dict) else a
+            if isinstance(name, str) and name.strip():
+                meta.author = name.strip()
+    for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+        if isinstance(obj.get(key), (list, dict)):
+            _ld_walk(obj[key], meta, depth + 1)
+
+
+_ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
+                  "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting",
+                  "ScholarlyArticle", "TechArticle", "BackgroundNewsArticle", "Review",
+                  "SocialMediaPosting", "WebPage-Article"}
+_LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "WebSite"}
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str) -> _Meta:
+    meta = _Meta()
+    root = tree.getroottree().getroot()
+    meta.lang = normalise_lang_tag(root.get("lang") or root.get("xml:lang"))
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        content = el.get("content")
+        if not key or not content:
+            if el.get("http-equiv", "").lower() == "content-language" and el.get("content"):
+                meta.lang = meta.lang or normalise_lang_tag(el.get("content"))
+            continue
+        content = _WS.sub(" ", content).strip()
+        if key in ("og:title", "twitter:title") and not meta.og_title:
+            meta.og_title = content
+        elif key in ("og:site_name", "application-name") and not meta.site_name:
+            meta.site_name = content
+        elif key in ("description", "og:description") and not meta.description:
+            meta.description = content
+        elif key in ("author", "article:author", "dc.creator", "byl") and not meta.author:
+            if not content.startswith("http"):
+                meta.author = re.sub(r"^by\s+", "", content, flags=re.I)
+        elif key == "og:type":
+            meta.og_type = content.lower()
+        elif key in ("og:locale", "language", "content-language") and not meta.lang:
+            meta.lang = normalise_lang_tag(content)
+    for el in tree.iter("title"):
+        meta.html_title = _text(el) or None
+        break
+    for el in tree.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            meta.canonical = urljoin(url or "", el.get("href").strip())
+            break
+    for el in tree.iter("script"):
+        if (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                _ld_walk(json.loads(el.text), meta)
+            except (ValueError, RecursionError):
+                continue
+    return meta
+
+
+def _split_title(title: str) -> list[str]:
+    return [p.strip() for p in _TITLE_SEP.split(title) if p.strip()]
+
+
+def _same(a: str, b: str) -> bool:
+    return _WS.sub(" ", a).strip().casefold() == _WS.sub(" ", b).strip().casefold()
+
+
+def _clean_title(title: str, site_name: str | None, url: str) -> str:
+    """Remove a " | Site" suffix or "Site - " prefix from a document title."""
+    parts = _split_title(title)
+    if len(parts) < 2:
+        return title.strip()
+    host = urlsplit(url or "").hostname or ""
+    host_key = re.sub(r"^www\d?\.", "", host).split(".")[0].lower()
+
+    def is_site(part: str) -> bool:
+        key = re.sub(r"[^\w]", "", part.lower())
+        if site_name and (_same(part, site_name) or key == re.sub(r"[^\w]", "", site_name.lower())):
+            return True
+        return bool(host_key) and bool(key) and (key in host_key or host_key in key)
+
+    kept = [p for p in parts if not is_site(p)]
+    if kept and len(kept) < len(parts):
+        parts = kept
+    if len(parts) == 1:
+        return parts[0]
+    # Otherwise the headline is the longest segment, provided the rest are short labels.
+    longest = max(parts, key=len)
+    if all(len(p.split()) <= 4 for p in parts if p is not longest):
+        return longest
+    return " - ".join(parts) if not kept else title.strip()
+
+
+def _title(tree: lxml.html.HtmlElement, meta: _Meta, url: str) -> str | None:
+    h1s = [t for t in (_text(h) for h in tree.iter("h1")) if 3 <= len(t) <= 300]
+    refs = [t for t in (meta.ld_headline, meta.og_title, meta.html_title) if t]
+    for h in h1s:  # an <h1> that the metadata agrees with is the headline
+        for r in refs:
+            if _same(h, r) or (len(h) > 10 and h.casefold() in r.casefold()):
+                return h
+    for r in (meta.ld_headline, meta.og_title):
+        if r:
+            return _clean_title(r, meta.site_name, url)
+    if len(h1s) == 1:
+        return h1s[0]
+    if meta.html_title:
+        return _clean_title(meta.html_title, meta.site_name, url)
+    return h1s[0] if h1s else None
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+class _Unit:
+    """A run of text owned by one block element (its nested blocks are separate units)."""
+
+    __slots__ = ("el", "text", "links", "tag")
+
+    def __init__(self, el: etree._Element, text: str, links: int) -> None:
+        self.el = el
+        self.text = text
+        self.links = links
+        self.tag = el.tag
+
+
+class _Buf:
+    """Text pieces collected for the block element that currently owns inline text."""
+
+    __slots__ = ("el", "page", "content", "links")
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+        self.page: list[str] = []
+        self.content: list[str] = []
+        self.links = 0
+
+    def add(self, text: str | None, excluded: bool, link: bool) -> None:
+        if not text:
+            return
+        self.page.append(text)
+        if not excluded:
+            self.content.append(text)
+            if link:
+                self.links += len(text.strip())
+
+    def flush(self, walk: _Walk) -> None:
+        if self.page:
+            text = _WS.sub(" ", "".join(self.page)).strip()
+            if text:
+                walk.page_blocks.append(text)
+            self.page = []
+        if self.content:
+            text = _WS.sub(" ", "".join(self.content)).strip()
+            if text:
+                walk.units.append(_Unit(self.el, text, min(self.links, len(text))))
+            self.content = []
+        self.links = 0
+
+
+@lru_cache(maxsize=32768)
+def _classify(key: str) -> tuple[bool, bool, bool]:
+    """(negative, positive, strongly positive) for a class/id string; cached across pages."""
+    return bool(_NEG.search(key)), bool(_POS.search(key)), bool(_STRONG_POS.search(key))
+
+
+class _Walk:
+    """One pass over the body: page blocks (everything visible) and content units (unpruned).
+
+    Pruned = never article text: form controls, hidden elements, navigation/asides, and
+    elements whose class/id names them as furniture, unless such an element holds most of
+    the page's text (then it is a wrapper that merely carries an unlucky class name).
+    """
+
+    def __init__(self, total_chars: int, prune: bool) -> None:
+        self.page_blocks: list[str] = []
+        self.units: list[_Unit] = []
+        self.protect = 0.5 * total_chars
+        self.prune = prune
+
+    def pruned(self, el: etree._Element, tag: str) -> bool:
+        if not self.prune:
+            return False
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+            return True
+        style = el.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        if el.get("itemprop") == "articleBody":
+            return False
+        if tag in _STRUCTURAL_DROP:
+            return len(el.text_content()) <= self.protect
+        key = _attr_key(el)
+        if not key or tag in ("body", "html"):
+            return False
+        neg, pos, strong = _classify(key)
+        if not neg or strong:
+            return False
+        if (pos or len(el)) and len(el.text_content()) > self.protect:
+            return False
+        return True
+
+    def walk(self, el: etree._Element, owner: _Buf, pruned: bool, in_link: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _DROP_TAGS:
+            owner.add(el.tail, pruned, in_link)
+            return
+        me_pruned = pruned or self.pruned(el, tag)
+        if tag in _BLOCK_TAGS:
+            owner.flush(self)
+            me = _Buf(el)
+            me.add(el.text, me_pruned, in_link)
+            for child in el:
+                self.walk(child, me, me_pruned, in_link)
+            me.flush(self)
+        elif tag == "br":  # a line break ends a block: old layouts separate paragraphs so
+            owner.flush(self)
+        else:
+            link = in_link or tag == "a"
+            owner.add(el.text, me_pruned, link)
+            for child in el:
+                self.walk(child, owner, me_pruned, link)
+        owner.add(el.tail, pruned, in_link)
+
+
+def _units(root: etree._Element, *, prune: bool, total_chars: int = 0) -> _Walk:
+    w = _Walk(total_chars, prune)
+    buf = _Buf(root)
+    buf.add(root.text, False, False)
+    for child in root:
+        w.walk(child, buf, False, False)
+    buf.flush(w)
+    return w
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _unit_score(u: _Unit) -> float:
+    n = len(u.text)
+    if n < 25:
+        return 0.0
+    ld = u.links / n
+    if ld > 0.5:
+        return 0.0
+    commas = u.text.count(",") + u.text.count("،") + u.text.count("、")
+    return (1 + commas + min(n / 100, 3)) * (1 - ld)
+
+
+def _class_weight(el: etree._Element) -> float:
+    key = _attr_key(el)
+    if not key:
+        return 0.0
+    w = 0.0
+    if _STRONG_POS.search(key) or el.get("itemprop") == "articleBody":
+        w += 30
+    elif _POS.search(key):
+        w += 10
+    if _NEG.search(key):
+        w -= 15
+    return w
+
+
+def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict]:
+    scores: dict[etree._Element, float] = {}
+    for u in units:
+        s = _unit_score(u)
+        if not s:
+            continue
+        el = u.el if u.tag not in ("p", "pre", "blockquote", "td", "li", "dd") else u.el
+        parent = el.getparent() if el.tag in ("p", "pre", "blockquote", "li", "dd") else el
+        if parent is None:
+            continue
+        for level, anc in enumerate(_ancestors(parent, 3)):
+            scores[anc] = scores.get(anc, 0.0) + s / (1 if level == 0 else level * 2)
+    if not scores:
+        return None, scores
+    best, best_score = None, 0.0
+    for el, s in sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]:
+        total = len(el.text_content()) or 1
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        adjusted = (s + _class_weight(el)) * (1 - min(links / total, 1))
+        if adjusted > best_score:
+            best, best_score = el, adjusted
+    return best, scores
+
+
+def _ancestors(el: etree._Element, n: int):
+    for _ in range(n):
+        if el is None:
+            return
+        yield el
+        el = el.getparent()
+
+
+def _siblings(best: etree._Element, scores: dict) -> set:
+    chosen = {best}
+    parent = best.getparent()
+    if parent is None:
+        return chosen
+    top = scores.get(best, 0.0)
+    threshold = max(10.0, top * 0.2)
+    best_class = best.get("class")
+    for sib in parent:
+        if sib is best or not isinstance(sib.tag, str):
+            continue
+        s = scores.get(sib, 0.0)
+        if best_class and sib.get("class") == best_class:
+            s += top * 0.2
+        if s >= threshold:
+            chosen.add(sib)
+        elif sib.tag == "p":
+            txt = _text(sib)
+            links = sum(len(a.text_content()) for a in sib.iter("a"))
+            if len(txt) > 80 and links / len(txt) < 0.25:
+                chosen.add(sib)
+            elif 0 < len(txt) <= 80 and links == 0 and _SENTENCE_END.search(txt):
+                chosen.add(sib)
+    return chosen
+
+
+def _within(el: etree._Element, roots: set) -> bool:
+    while el is not None:
+        if el in roots:
+            return True
+        el = el.getparent()
+    return False
+
+
+# --- page kind -----------------------------------------------------------------------------
+
+_LISTING_PATH = re.compile(
+    r"/(?:page|sayfa|صفحة|tag|tags|etiket|category|categories|kategori|topics?|author|"
+    r"authors|yazar|archives?|arsiv|search|section|label)(?:/|$)|[?&](?:page|paged|p|s|q)=",
+    re.I)
+
+
+def _page_kind(url: str, meta: _Meta, blocks: list[str], body: etree._Element,
+               headline_links: int) -> str:
+    prose = sum(len(b) for b in blocks if len(b) >= 80)
+    path = urlsplit(url or "").path
+    is_root = path in ("", "/") or re.fullmatch(r"/(?:index\.\w+|[a-z]{2})/?", path or "")
+    if meta.ld_types & _ARTICLE_TYPES or meta.og_type == "article":
+        strong = True
+    else:
+        strong = False
+    if is_root or _LISTING_PATH.search(url or ""):
+        return "listing" if headline_links >= 3 or not strong else (
+            "article" if prose >= 600 and not is_root else "listing")
+    if headline_links >= 6 and prose < 1500 and not strong:
+        return "listing"
+    if prose >= 400 or (strong and prose >= 150):
+        return "article"
+    if headline_links >= 3 or meta.ld_types & _LISTING_TYPES:
+        return "listing"
+    return "other"
+
+
+def _headline_links(body: etree._Element) -> int:
+    """Links that are headings (<h2><a>) — many of them make a listing page."""
+    n = 0
+    for tag in ("h2", "h3", "h4"):
+        for h in body.iter(tag):
+            if h.find(".//a") is not None:
+                n += 1
+    return n
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+def select(tree: etree._Element, selector: str) -> list[etree._Element]:
+    """CSS or XPath (starts with '/' or '(') selector; a bad selector selects nothing."""
+    try:
+        if selector.lstrip().startswith(("/", "(")):
+            res = tree.xpath(selector)
+            return [r for r in res if isinstance(r, etree._Element)]
+        return tree.cssselect(selector)
+    except Exception:  # noqa: BLE001 - a profile's typo must not crash a crawl
+        return []
+
+
+def _body(tree: lxml.html.HtmlElement) -> etree._Element:
+    root = tree.getroottree().getroot()
+    body = root.find("body")
+    if body is None:
+        body = root.find(".//body")
+    return body if body is not None else root
+
+
+def _dedupe_title(blocks: list[str], title: str | None) -> list[str]:
+    if not title:
+        return blocks
+    return [b for b in blocks if not _same(b, title)]
+
+
+def _fallback(tree: lxml.html.HtmlElement) -> list[str]:
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover
+        return []
+    try:
+        text = trafilatura.extract(tree, include_comments=False, favor_precision=True) or ""
+    except Exception:  # noqa: BLE001 - the fallback must never break the pass
+        return []
+    return [_WS.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+
+
+def _clean_units(units: list[_Unit], title: str | None) -> list[str]:
+    blocks: list[str] = []
+    for u in units:
+        t = u.text
+        n = len(t)
+        if u.links and u.links / n > (0.3 if u.tag == "li" or n < 80 else 0.5):
+            continue
+        if n < 120 and (is_date_only(t) or is_generic_furniture(t)):
+            continue
+        blocks.append(t)
+    return _dedupe_title(blocks, title)
+
+
+def extract(tree: lxml.html.HtmlElement, url: str, *,
+            rules: ExtractionRules | None = None) -> ExtractedPage:
+    """Extract the article from a parsed page. May modify ``tree``."""
+    url = url or ""
+    meta = _metadata(tree, url)
+    body = _body(tree)
+    title = None
+    if rules and rules.title_selector:
+        found = select(tree, rules.title_selector)
+        title = _text(found[0]) if found else None
+    title = title or _title(tree, meta, url)
+
+    if rules:
+        for sel in rules.drop_selectors or []:
+            for el in select(tree, sel):
+                _drop(el)
+    containers = select(tree, rules.body_selector) if rules and rules.body_selector else []
+    if containers:
+        page_blocks = _units(body, prune=False).page_blocks
+        units: list[_Unit] = []
+        for c in containers:
+            units.extend(_units(c, prune=False).units)
+        blocks = _clean_units(units, title)
+    else:
+        w = _units(body, prune=True, total_chars=len(body.text_content()))
+        page_blocks = w.page_blocks
+        best, scores = _choose(w.units)
+        blocks = []
+        if best is not None:
+            roots = _siblings(best, scores)
+            blocks = _clean_units([u for u in w.units if _within(u.el, roots)], title)
+        if sum(len(b) for b in blocks) < 200:
+            alt = _dedupe_title(_fallback(tree), title)
+            if sum(len(b) for b in alt) > sum(len(b) for b in blocks):
+                blocks = alt
+    headline_links = _headline_links(body)
+    language = detect_language(" ".join(blocks[:30]) or title or "", hint=meta.lang)
+    kind = _page_kind(url, meta, blocks, body, headline_links)
+    return ExtractedPage(
+        title=title, blocks=blocks, language=language,
+        canonical_url=meta.canonical or (url or None), site_name=meta.site_name,
+        description=meta.description, author=meta.author, kind=kind,
+        page_blocks=page_blocks,
+    )

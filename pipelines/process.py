@@ -1,0 +1,189 @@
+"""The page → article path, as plain functions shared by the Scrapy pipelines, the CLI's
+`extract`, `reprocess` and the end-of-crawl re-finish.
+
+It is split in two on purpose: `analyse_*` is the CPU-heavy, stateless part (parse, date
+candidates, main-text extraction) that can run in a worker process; `clean_blocks`,
+`date_of` and `make_record` are cheap and need per-site state (the learned template), so
+they run where that state lives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+from pipelines.dateparse import to_hijri
+from pipelines.datepick import (
+    DateCandidate,
+    PickedDate,
+    candidates_from_lines,
+    collect_candidates,
+    pick_date,
+)
+from pipelines.extract import ExtractedPage, ExtractionRules, extract
+from pipelines.furniture import SiteTemplate, strip_furniture
+from pipelines.htmlparse import parse_html
+from pipelines.language import detect_language
+from pipelines.textpage import extract_text_page
+
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the heavy pass finds in one page; picklable and JSON-able (kept in `pages`)."""
+
+    page: ExtractedPage
+    candidates: list[DateCandidate]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "page": dataclasses.asdict(self.page),
+                "candidates": [dataclasses.asdict(c) for c in self.candidates],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Analysis:
+        raw = json.loads(data)
+        page_fields = {f.name for f in dataclasses.fields(ExtractedPage)}
+        page = ExtractedPage(**{k: v for k, v in raw["page"].items() if k in page_fields})
+        return cls(page=page, candidates=[DateCandidate(**c) for c in raw["candidates"]])
+
+
+@dataclass(slots=True)
+class SiteContext:
+    """Per-site state and hints the cheap stages need."""
+
+    site: str
+    template: SiteTemplate = field(default_factory=SiteTemplate)
+    rules: ExtractionRules | None = None
+    hijri_offset: int = 0
+    timezone: str | None = None
+    language: str | None = None
+
+
+def analyse_html(
+    body: bytes | str,
+    url: str,
+    *,
+    encoding: str | None = None,
+    rules: ExtractionRules | None = None,
+    date_selector: str = "",
+) -> Analysis:
+    """Parse once; collect date candidates before extraction may prune the tree."""
+    tree = parse_html(body, encoding=encoding)
+    candidates = collect_candidates(tree, url)
+    if date_selector:
+        candidates = _selector_candidates(tree, date_selector) + candidates
+    page = extract(tree, url, rules=rules)
+    return Analysis(page=page, candidates=candidates)
+
+
+def analyse_text(text: str, url: str | None = None) -> Analysis:
+    """The same for a page rendered to plain text (like the seed page)."""
+    page, lines = extract_text_page(text, url)
+    return Analysis(page=page, candidates=candidates_from_lines(lines, page.title_index))
+
+
+def _selector_candidates(tree: Any, selector: str) -> list[DateCandidate]:
+    """A profile's date selector names the byline outright: its text outranks every guess."""
+    try:
+        nodes = tree.xpath(selector) if selector.startswith(("/", "(")) else tree.cssselect(selector)
+    except Exception:  # noqa: BLE001 - a bad selector in a profile must not stop the run
+        return []
+    out = []
+    for node in nodes[:3]:
+        text = node if isinstance(node, str) else node.text_content()
+        text = " ".join(str(text).split())
+        if text:
+            out.append(DateCandidate(source="selector", raw=text, weight=10.0))
+    return out
+
+
+def clean_blocks(analysis: Analysis, ctx: SiteContext, *, page_key: str, learn: bool = True) -> list[str]:
+    """Strip furniture: generic rules, the profile's rules and the site's learned template."""
+    page = analysis.page
+    if learn:
+        ctx.template.observe(page_key, getattr(page, "page_blocks", None) or page.blocks)
+    kept, _dropped = strip_furniture(
+        page.blocks, template=ctx.template, rules=ctx.rules, language=page.language or ctx.language
+    )
+    return kept
+
+
+def date_of(analysis: Analysis, ctx: SiteContext) -> PickedDate | None:
+    return pick_date(analysis.candidates, hijri_offset=ctx.hijri_offset, tz=ctx.timezone)
+
+
+def canonical_url(url: str, declared: str | None = None) -> str:
+    """The record's key: the page's declared canonical URL when it stays on the same host and
+    is not the bare home page (sites often point every page's canonical there by mistake),
+    minus tracking parameters and fragments."""
+    chosen = url
+    if declared:
+        declared = urljoin(url, declared.strip())
+        d, u = urlsplit(declared), urlsplit(url)
+        if d.scheme in ("http", "https") and d.netloc == u.netloc and d.path not in ("", "/"):
+            chosen = declared
+    cleaned = url_query_cleaner(chosen, [p for p in _query_keys(chosen) if TRACKING_PARAMS.match(p)],
+                                remove=True)
+    return canonicalize_url(cleaned, keep_fragments=False)
+
+
+def _query_keys(url: str) -> list[str]:
+    return [kv.split("=", 1)[0] for kv in urlsplit(url).query.split("&") if kv]
+
+
+def make_record(
+    url: str,
+    analysis: Analysis,
+    blocks: list[str],
+    picked: PickedDate | None,
+    ctx: SiteContext,
+    *,
+    fetched_at: str | None = None,
+) -> dict[str, Any]:
+    """The `articles` row for one page."""
+    page = analysis.page
+    text = "\n\n".join(blocks)
+    language = page.language or ctx.language or (detect_language(text) if text else None)
+    hijri = picked.hijri if picked else None
+    if picked and hijri is None:
+        hijri = to_hijri(picked.iso[:10])
+    return {
+        "url": canonical_url(url, page.canonical_url),
+        "site": ctx.site,
+        "title": page.title,
+        "published": picked.iso if picked else None,
+        "published_raw": picked.raw if picked else None,
+        "published_utc": picked.utc if picked else None,
+        "published_source": picked.source if picked else None,
+        "calendar": picked.calendar if picked else None,
+        "hijri_year": hijri[0] if hijri else None,
+        "hijri_month": hijri[1] if hijri else None,
+        "hijri_day": hijri[2] if hijri else None,
+        "date_conflict": picked.conflict if picked else None,
+        "text": text,
+        "language": language,
+        "author": page.author,
+        "description": page.description,
+        "word_count": len(text.split()),
+        "fetched_at": fetched_at,
+    }
+
+
+def process_analysis(
+    url: str, analysis: Analysis, ctx: SiteContext, *, fetched_at: str | None = None, learn: bool = True
+) -> dict[str, Any]:
+    """Furniture, date and record in one call (CLI `extract`, `reprocess`, re-finish)."""
+    blocks = clean_blocks(analysis, ctx, page_key=url, learn=learn)
+    return make_record(url, analysis, blocks, date_of(analysis, ctx), ctx, fetched_at=fetched_at)

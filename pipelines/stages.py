@@ -1,0 +1,273 @@
+"""Scrapy item pipelines: thin adapters over `pipelines.process` and `pipelines.store`.
+
+Order (see crawler/settings.py): keep raw → extract → furniture → date → store. The
+CPU-heavy extraction runs in a process pool and zlib in a thread (it releases the GIL),
+so the reactor keeps downloading while pages are analysed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from pipelines import store
+from pipelines.furniture import SiteTemplate
+from pipelines.process import (
+    Analysis,
+    SiteContext,
+    analyse_html,
+    canonical_url,
+    clean_blocks,
+    date_of,
+    make_record,
+    process_analysis,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Articles cleaned before the site's template had seen this many pages are cleaned again
+#: at the end of the run, when the template knows the site's furniture.
+REFINISH_BELOW_PAGES = 60
+
+
+def _state(crawler: Any) -> Any:
+    state = getattr(crawler, "tarikh_state", None)
+    if state is None:
+        raise RuntimeError("tarikh pipelines need the tarikh spider (crawler.spiders.site)")
+    return state
+
+
+def _warm_worker() -> None:
+    """Import the heavy modules once per worker, not on the first page."""
+    import pipelines.process  # noqa: F401
+
+
+class _Stage:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> _Stage:
+        return cls(crawler)
+
+    @property
+    def state(self) -> Any:
+        return _state(self.crawler)
+
+
+class RawPagePipeline(_Stage):
+    """Compress the fetched HTML for the `pages` table (re-processing needs no refetch)."""
+
+    def open_spider(self) -> None:
+        self.threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tarikh-zlib")
+
+    def close_spider(self) -> None:
+        self.threads.shutdown(wait=True)
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        item["html_packed"] = await loop.run_in_executor(self.threads, store.pack, item["body"])
+        return item
+
+
+class ExtractPipeline(_Stage):
+    """Parse, collect date candidates and extract the main text, in worker processes."""
+
+    pool: Executor | None = None
+
+    def open_spider(self) -> None:
+        workers = self.state.workers
+        if workers > 0:
+            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        profile = self.state.profile
+        args = (item["body"], item["url"])
+        kwargs = {"encoding": item.get("encoding"), "rules": profile.rules,
+                  "date_selector": profile.date_selector}
+        try:
+            if self.pool is None:
+                analysis = analyse_html(*args, **kwargs)
+            else:
+                loop = asyncio.get_running_loop()
+                analysis = await loop.run_in_executor(self.pool, _analyse, args, kwargs)
+        except Exception as exc:
+            logger.warning("extraction failed for %s: %s", item["url"], exc)
+            self.state.counters.error(f"extract {item['url']}: {exc}")
+            item["error"] = f"extract: {exc}"
+            StorePipeline.keep_failed_page(self.crawler, item)
+            raise DropItem(f"unparseable page {item['url']}") from exc
+        item["analysis"] = analysis
+        del item["body"]  # the packed copy is kept; free the rest early
+        return item
+
+
+def _analyse(args: tuple, kwargs: dict) -> Analysis:
+    return analyse_html(*args, **kwargs)
+
+
+class FurniturePipeline(_Stage):
+    """Strip site furniture with generic rules, the profile's rules and the learned template."""
+
+    def open_spider(self) -> None:
+        state = self.state
+        db = store.connect(state.db_path)
+        try:
+            saved = store.load_template(db, state.profile.name)
+        finally:
+            db.conn.close()
+        profile = state.profile
+        state.site_ctx = SiteContext(
+            site=profile.name,
+            template=SiteTemplate.from_json(saved) if saved else SiteTemplate(),
+            rules=profile.rules,
+            hijri_offset=profile.hijri_offset,
+            timezone=profile.timezone or None,
+            language=profile.language or None,
+        )
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        ctx = self.state.site_ctx
+        item["template_pages"] = ctx.template.pages_seen
+        item["blocks"] = clean_blocks(item["analysis"], ctx, page_key=canonical_url(item["url"]))
+        return item
+
+
+class DatePipeline(_Stage):
+    """Pick and normalise the publication date among the page's candidates."""
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        item["picked_date"] = date_of(item["analysis"], self.state.site_ctx)
+        return item
+
+
+class StorePipeline(_Stage):
+    """Write article + raw page + search row in one transaction; count everything for the run log."""
+
+    def open_spider(self) -> None:
+        state = self.state
+        self.db = store.connect(state.db_path)
+        self.owns_run = state.run_id is None
+        if self.owns_run:  # `scrapy crawl site …` without the tarikh CLI
+            state.run_id = store.start_run(self.db, state.profile.name, state.mode, {})
+        self.immature: list[str] = []
+        self._since_flush = 0
+
+    @staticmethod
+    def keep_failed_page(crawler: Any, item: dict[str, Any]) -> None:
+        """A page we could not process is still kept raw, so `reprocess` can retry it."""
+        state = _state(crawler)
+        db = store.connect(state.db_path)
+        try:
+            with store.transaction(db):
+                store.save_page(db, _page_row(item, state, kind="failed"))
+        finally:
+            db.conn.close()
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        state = self.state
+        analysis: Analysis = item["analysis"]
+        record = make_record(item["url"], analysis, item["blocks"], item["picked_date"], state.site_ctx,
+                             fetched_at=item["fetched_at"])
+        reason = drop_reason(item, record, state)
+        if reason is not None:
+            state.counters.drop(reason)
+            if reason in ("empty_text", "out_of_range", "no_date_in_range"):
+                with store.transaction(self.db):
+                    store.save_page(self.db, _page_row(item, state, kind=reason))
+            self._maybe_flush()
+            raise DropItem(f"{reason}: {item['url']}")
+        record["run_id"] = state.run_id
+        result = store.upsert_article(self.db, record, page=_page_row(item, state, kind="article"))
+        state.counters.count_write(result)
+        state.remember(canonical_url(item["url"]), item.get("etag"), item.get("last_modified"),
+                       item["fetched_at"])
+        if item.get("template_pages", 0) < REFINISH_BELOW_PAGES:
+            self.immature.append(canonical_url(item["url"]))
+        self._maybe_flush()
+        return {k: record[k] for k in ("url", "title", "published", "language")}
+
+    def _maybe_flush(self) -> None:
+        self._since_flush += 1
+        if self._since_flush >= 200:
+            self._since_flush = 0
+            store.update_run(self.db, self.state.run_id, self.state.counters)
+
+    def close_spider(self) -> None:
+        state = self.state
+        ctx = getattr(state, "site_ctx", None)
+        if ctx is not None:
+            store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
+            refinish(self.db, self.immature, ctx)
+        store.update_run(self.db, state.run_id, state.counters,
+                         status="ok" if self.owns_run else None)
+        self.db.conn.close()
+
+
+def drop_reason(item: dict[str, Any], record: dict[str, Any], state: Any) -> str | None:
+    """Why a processed page is not stored as an article (None: store it)."""
+    kind = item["analysis"].page.kind
+    if item.get("article_hint") is not True and kind != "article":
+        return "not_article"
+    if not record["text"].strip():
+        return "empty_text"
+    if state.since is not None or state.until is not None:
+        day = (record["published"] or "")[:10]
+        if not day:
+            return "no_date_in_range"
+        if (state.since and day < state.since.isoformat()) or (
+            state.until and day > state.until.isoformat()
+        ):
+            return "out_of_range"
+    return None
+
+
+def _page_row(item: dict[str, Any], state: Any, *, kind: str) -> dict[str, Any]:
+    analysis = item.get("analysis")
+    packed = item.get("html_packed")
+    if packed is None and item.get("body") is not None:
+        packed = store.pack(item["body"])
+    return {
+        "url": canonical_url(item["url"]),
+        "site": state.profile.name,
+        "status": item.get("status"),
+        "fetched_at": item.get("fetched_at"),
+        "etag": item.get("etag"),
+        "last_modified": item.get("last_modified"),
+        "content_type": item.get("content_type"),
+        "encoding": item.get("encoding"),
+        "html": packed,
+        "extracted": store.pack(analysis.to_json()) if analysis is not None else None,
+        "kind": kind,
+        "error": item.get("error"),
+        "run_id": state.run_id,
+    }
+
+
+def refinish(db: Any, urls: list[str], ctx: SiteContext) -> int:
+    """Clean again the articles of this run that were cleaned before the template matured."""
+    changed = 0
+    for url in urls:
+        row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
+        if not row or row[0] is None:
+            continue
+        analysis = Analysis.from_json(store.unpack(row[0]))
+        record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
+        old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
+        record["run_id"] = old[0] if old else None
+        if store.upsert_article(db, record).status == "updated":
+            changed += 1
+    if changed:
+        logger.info("re-cleaned %d early articles with the learned template", changed)
+    return changed

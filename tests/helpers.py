@@ -1,0 +1,60 @@
+"""Test helpers: run the real `tarikh` command, serve real sites on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_SITE = ROOT / "data" / "demo-site"
+
+
+def tarikh(*args: str, check: bool = True, timeout: float = 180, stdin: str | None = None,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess, as a user would (a Twisted reactor runs once per process)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, input=stdin,
+        env={**os.environ, **(env or {})},
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"tarikh {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr[-4000:]}"
+        )
+    return proc
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def rows(db_path: Path, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def write_profile(path: Path, *, name: str, base: str, sitemap: bool = True,
+                  article_pattern: str = r"/(en|ar|tr)/\d{4}/\d{2}/[^/]+\.html$",
+                  listing_pattern: str = r"/(en|ar|tr)/(index|page/\d+)\.html$",
+                  extra: str = "") -> Path:
+    """A site profile pointing at a local server."""
+    sitemaps = f'["{base}/sitemap.xml"]' if sitemap else "[]"
+    path.write_text(
+        f'name = "{name}"\n'
+        f'start_urls = ["{base}/index.html"]\n'
+        f"sitemaps = {sitemaps}\n"
+        f"article_url_patterns = ['{article_pattern}']\n"
+        f"listing_url_patterns = ['{listing_pattern}']\n"
+        f'timezone = "Europe/Istanbul"\n' + extra,
+        encoding="utf-8",
+    )
+    return path

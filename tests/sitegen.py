@@ -1,0 +1,553 @@
+"""Deterministic synthetic news sites for tests and benchmarks.
+
+``generate_site(root, language=..., n_articles=..., style=..., seed=...)`` writes a static
+site (articles, paginated listings, tag pages, home, sitemap.xml, robots.txt) and returns a
+``SiteManifest`` with the truth for every article. Furniture differs per ``style``:
+
+0. seed-like portal: site-name header, today's date line in Gregorian + Hijri (a different
+   "today" on every page), visit counters, social links, related titles with dates,
+   copyright footer, "Scroll Up" — with semantic class names;
+1. HTML5 blog: <header>/<nav> menu, <article> with <time>, share bar inside the article,
+   <aside> related list, comments with dates and a comment form, "Back to top";
+2. no hints at all: every element is a ``<div class="cNN">``; the header, counters, share
+   line, a site slogan and related titles sit *inside the same container* as the
+   paragraphs, so only the per-site template can tell them apart;
+3. table layout of an old portal: paragraphs separated by ``<br><br>`` in a <td>, header
+   and footer rows, Hijri date header, "top" link.
+
+Paragraphs deliberately reuse furniture words ("share", the site name, "Scroll up the
+hill", social network names) so tests prove no real paragraph is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import random
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from hijridate import Gregorian
+
+__all__ = ["LANGUAGES", "STYLES", "ArticleTruth", "SiteManifest", "article_blocks", "generate_site",
+           "write_sitemap"]
+
+STYLES = (0, 1, 2, 3)
+LANGUAGES = ("en", "ar", "tr")
+
+
+@dataclass
+class ArticleTruth:
+    path: str
+    title: str
+    published: str          # ISO 8601 local: YYYY-MM-DDTHH:MM, or YYYY-MM-DD for Hijri-only
+    published_raw: str      # the byline's date string as shown
+    hijri_only: bool
+    paragraphs: list[str]
+    language: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteManifest:
+    root: str
+    site_name: str
+    domain: str
+    language: str
+    style: int
+    base_path: str
+    articles: list[ArticleTruth]
+    listing_paths: list[str]
+    tag_paths: list[str]
+    home_path: str
+    sitemap_path: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def article_by_path(self) -> dict[str, ArticleTruth]:
+        return {a.path: a for a in self.articles}
+
+
+# --- vocabulary ----------------------------------------------------------------------------
+
+_WORDS = {
+    "en": ("the of and to in for on with as by from at that which after before during "
+           "government ministry council city province river valley market trade talks "
+           "officials said reported announced confirmed according sources villagers army "
+           "forces people families workers students farmers teachers doctors engineers "
+           "new old large small early late northern southern eastern western local "
+           "national regional economic cultural historical agricultural annual weekly "
+           "meeting report plan project bridge road school hospital harvest festival "
+           "museum library station airport port border agreement budget election season "
+           "water energy wheat cotton olive summer winter spring morning evening week "
+           "year month visitors residents committee mayor minister governor spokesman").split(),
+    "tr": ("ve bir bu için ile da de olarak çok daha gibi sonra göre kadar ama "
+           "hükümet bakanlık meclis şehir il nehir vadi pazar ticaret görüşme yetkililer "
+           "açıkladı bildirdi duyurdu doğruladı kaynaklar köylüler ordu halk aileler "
+           "işçiler öğrenciler çiftçiler öğretmenler doktorlar mühendisler yeni eski büyük "
+           "küçük erken geç kuzey güney doğu batı yerel ulusal bölgesel ekonomik kültürel "
+           "tarihi yıllık haftalık toplantı rapor plan proje köprü yol okul hastane hasat "
+           "festival müze kütüphane istasyon havalimanı liman sınır anlaşma bütçe seçim "
+           "mevsim su enerji buğday pamuk zeytin yaz kış bahar sabah akşam hafta yıl ay "
+           "ziyaretçiler sakinler komite belediye başkanı bakan vali sözcü").split(),
+    "ar": ("في من على إلى أن التي الذي عن مع هذا هذه بعد قبل خلال حيث "
+           "الحكومة الوزارة المجلس المدينة المحافظة النهر الوادي السوق التجارة المحادثات "
+           "المسؤولون قال أعلن أكد ذكر المصادر القرويون الجيش القوات الناس العائلات "
+           "العمال الطلاب المزارعون المعلمون الأطباء المهندسون الجديد القديم الكبير "
+           "الصغير الشمالية الجنوبية الشرقية الغربية المحلية الوطنية الإقليمية الاقتصادية "
+           "الثقافية التاريخية الزراعية السنوي الأسبوعي الاجتماع التقرير الخطة المشروع "
+           "الجسر الطريق المدرسة المستشفى الحصاد المهرجان المتحف المكتبة المحطة المطار "
+           "الميناء الحدود الاتفاق الميزانية الانتخابات الموسم المياه الطاقة القمح القطن "
+           "الزيتون الصيف الشتاء الربيع الصباح المساء الأسبوع العام الشهر الزوار السكان "
+           "اللجنة رئيس البلدية الوزير المحافظ المتحدث").split(),
+}
+_SITE_NAMES = {
+    "en": ["Valley Herald", "Morning Courier", "Crescent Times", "River Gazette",
+           "Northern Dispatch", "Harbor Chronicle"],
+    "tr": ["Vadi Haber", "Sabah Postası", "Hilal Gazetesi", "Nehir Ajansı", "Kuzey Haber",
+           "Liman Gündem"],
+    "ar": ["صوت الوادي", "بريد الصباح", "الهلال اليوم", "جريدة النهر", "أخبار الشمال",
+           "الميناء نيوز"],
+}
+_DOMAINS = ["valleyherald", "morningcourier", "crescenttimes", "rivergazette",
+            "northerndispatch", "harborchronicle"]
+_MONTHS = {
+    "en": "January February March April May June July August September October November "
+          "December".split(),
+    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım "
+          "Aralık".split(),
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "
+          "ديسمبر".split(),
+}
+_WEEKDAYS = {
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
+    "tr": "Pazartesi Salı Çarşamba Perşembe Cuma Cumartesi Pazar".split(),
+    "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split(),
+}
+_HIJRI = {
+    "en": ["Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula",
+           "Jumada al-Akhirah", "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah",
+           "Dhu al-Hijjah"],
+    "tr": ["Muharrem", "Safer", "Rebiülevvel", "Rebiülahir", "Cemaziyelevvel",
+           "Cemaziyelahir", "Recep", "Şaban", "Ramazan", "Şevval", "Zilkade", "Zilhicce"],
+    "ar": ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب",
+           "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
+}
+_UI = {  # furniture strings
+    "en": {"home": "Home", "news": "News", "politics": "Politics", "economy": "Economy",
+           "culture": "Culture", "sports": "Sports", "related": "Related News",
+           "top": "Scroll Up", "back": "Back to top", "rights": "All rights reserved.",
+           "total": "Total: {n} content", "comments": "Comments", "leave": "Leave a Reply",
+           "name": "Name", "send": "Post Comment", "next": "Next page", "prev": "Previous page",
+           "by": "By", "slogan": "Subscribe to our daily bulletin for the latest stories",
+           "visitors": "Visitors today: {n}", "tags": "Tags", "more": "More news"},
+    "tr": {"home": "Ana Sayfa", "news": "Haberler", "politics": "Siyaset", "economy": "Ekonomi",
+           "culture": "Kültür", "sports": "Spor", "related": "İlgili Haberler",
+           "top": "Yukarı Çık", "back": "Başa dön", "rights": "Tüm hakları saklıdır.",
+           "total": "Toplam: {n} içerik", "comments": "Yorumlar", "leave": "Yorum Yap",
+           "name": "Adınız", "send": "Gönder", "next": "Sonraki sayfa", "prev": "Önceki sayfa",
+           "by": "Yazan", "slogan": "En son haberler için günlük bültenimize abone olun",
+           "visitors": "Bugünkü ziyaretçi: {n}", "tags": "Etiketler", "more": "Diğer haberler"},
+    "ar": {"home": "الرئيسية", "news": "أخبار", "politics": "سياسة", "economy": "اقتصاد",
+           "culture": "ثقافة", "sports": "رياضة", "related": "أخبار ذات صلة",
+           "top": "العودة للأعلى", "back": "للأعلى", "rights": "جميع الحقوق محفوظة",
+           "total": "المجموع: {n} مادة", "comments": "التعليقات", "leave": "أضف تعليق",
+           "name": "الاسم", "send": "إرسال", "next": "الصفحة التالية", "prev": "الصفحة السابقة",
+           "by": "بقلم", "slogan": "اشترك في نشرتنا اليومية لمتابعة آخر الأخبار",
+           "visitors": "زوار اليوم: {n}", "tags": "الوسوم", "more": "المزيد من الأخبار"},
+}
+# Sentences that reuse furniture words but are article prose.
+_TRAPS = {
+    "en": ["Readers were asked to share their memories of the old bridge on Facebook, "
+           "Twitter and Youtube, {site} reported.",
+           "Scroll up the hill from the station and the market is on your left.",
+           "The council said the total budget for the content of the exhibition is 138,993 "
+           "dollars, up from last year.",
+           "Back to top form after the injury, the captain scored twice on Sunday."],
+    "tr": ["Okurlar köprüyle ilgili anılarını Facebook, Twitter ve Youtube üzerinden "
+           "paylaştı, {site} bildirdi.",
+           "İstasyondan tepeye doğru yukarı çıkın, pazar solunuzda kalacak.",
+           "Meclis sergi için toplam bütçenin 138.993 lira olduğunu, geçen yıla göre "
+           "arttığını açıkladı.",
+           "Başa dönen takım kaptanı pazar günü iki gol attı ve taraftarlar sevindi."],
+    "ar": ["طلب من القراء مشاركة ذكرياتهم عن الجسر القديم على فيسبوك وتويتر ويوتيوب، "
+           "حسب ما ذكرت {site}.",
+           "اصعد التل من المحطة وستجد السوق على يسارك بعد العودة للأعلى من الطريق.",
+           "قال المجلس إن المجموع الكلي لميزانية المعرض بلغ 138,993 دولارا هذا العام.",
+           "عاد القائد إلى مستواه بعد الإصابة وسجل هدفين يوم الأحد أمام الجماهير."],
+}
+_TAG_WORDS = {"en": ["economy", "culture", "region", "energy", "agriculture", "transport"],
+              "tr": ["ekonomi", "kultur", "bolge", "enerji", "tarim", "ulasim"],
+              "ar": ["economy", "culture", "region", "energy", "agriculture", "transport"]}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _sentence(rng: random.Random, lang: str) -> str:
+    words = rng.choices(_WORDS[lang], k=rng.randint(9, 20))
+    s = " ".join(words)
+    if lang == "ar":
+        return s + "."
+    return s[0].upper() + s[1:] + rng.choice([".", ".", ".", ", officials said."])
+
+
+def _paragraph(rng: random.Random, lang: str) -> str:
+    return " ".join(_sentence(rng, lang) for _ in range(rng.randint(2, 5)))
+
+
+def _title(rng: random.Random, lang: str) -> str:
+    words = rng.choices(_WORDS[lang][14:], k=rng.randint(5, 10))
+    t = " ".join(words)
+    return t if lang == "ar" else t[0].upper() + t[1:]
+
+
+def _gdate(d: dt.date | dt.datetime, lang: str, weekday: bool = False) -> str:
+    s = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    if weekday:
+        wd = _WEEKDAYS[lang][d.weekday()]
+        s = f"{wd} {s}" if lang == "ar" else (f"{s} {wd}" if lang == "tr" else f"{s} - {wd}")
+    return s
+
+
+def _hdate(d: dt.date, lang: str) -> str:
+    h = Gregorian(d.year, d.month, d.day).to_hijri()
+    s = f"{h.day} {_HIJRI[lang][h.month - 1]} {h.year}"
+    return s + " هـ" if lang == "ar" else s
+
+
+def _esc(s: str) -> str:
+    return html.escape(s, quote=True)
+
+
+def _counter_line(rng: random.Random, today: dt.date, lang: str) -> str:
+    parts = []
+    for i in range(5):
+        d = today - dt.timedelta(days=i)
+        parts.append(f"{d:%d/%m/%Y} ({rng.randint(10, 40)})")
+    n = f"{rng.randint(100_000, 999_999):,}"
+    if lang == "tr":
+        n = n.replace(",", ".")
+    return " ".join(parts) + " " + _UI[lang]["total"].format(n=n)
+
+
+def _padding(rng: random.Random, kb: int) -> str:
+    """Inline script/style bulk like real pages carry (never visible text)."""
+    if kb <= 0:
+        return ""
+    chunk = "var cfg_%d = {'slot': '%s', 'sizes': [[300, 250], [728, 90]], 'lazy': true};\n"
+    out, size, i = [], 0, 0
+    while size < kb * 1024:
+        line = chunk % (i, "".join(rng.choices("abcdefghijklmnop", k=24)))
+        out.append(line)
+        size += len(line)
+        i += 1
+    return "<script>\n" + "".join(out) + "</script>"
+
+
+# --- page templates ------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    lang: str
+    site: str
+    domain: str
+    style: int
+    base: str
+    rng: random.Random
+    page_kb: int
+    year: int
+    base_url: str = ""
+
+    @property
+    def ui(self) -> dict[str, str]:
+        return _UI[self.lang]
+
+    def href(self, path: str) -> str:
+        return self.base + path
+
+
+def _head(c: _Ctx, title: str, canonical: str, *, article: bool) -> str:
+    dir_attr = ' dir="rtl"' if c.lang == "ar" else ""
+    full = f"{c.site} - {title}" if c.style == 2 else f"{title} | {c.site}"
+    og = ""
+    if c.style in (1, 3) or (c.style == 0 and article):
+        og = (f'<meta property="og:title" content="{_esc(title)}">'
+              f'<meta property="og:site_name" content="{_esc(c.site)}">'
+              f'<meta property="og:type" content="{"article" if article else "website"}">')
+    return (f'<!DOCTYPE html><html lang="{c.lang}"{dir_attr}><head><meta charset="utf-8">'
+            f"<title>{_esc(full)}</title>{og}"
+            f'<link rel="canonical" href="{_esc(c.base_url + canonical)}">'
+            f"<style>body{{font-family:sans-serif}} .hide{{display:none}}</style>"
+            f"{_padding(c.rng, c.page_kb)}</head>")
+
+
+def _menu(c: _Ctx, tags: list[str]) -> str:
+    items = [(c.ui["home"], c.href("/"))] + [(c.ui[k], c.href(f"/tag/{t}/"))
+                                              for k, t in zip(("news", "politics", "economy",
+                                                               "culture", "sports"), tags)]
+    return "".join(f'<li><a href="{_esc(h)}">{_esc(t)}</a></li>' for t, h in items)
+
+
+def _header_lines(c: _Ctx, today: dt.date) -> tuple[str, str, str]:
+    g = _gdate(today, c.lang, weekday=True)
+    h = _hdate(today, c.lang)
+    date_line = f"{g} - {h}"
+    counter = _counter_line(c.rng, today, c.lang)
+    social = "Facebook Twitter Youtube" if c.lang != "ar" else "فيسبوك تويتر يوتيوب"
+    return date_line, counter, social
+
+
+def _related(c: _Ctx, others: list[ArticleTruth]) -> list[tuple[str, str, str]]:
+    return [(o.title, o.path, o.published_raw) for o in others]
+
+
+def _byline_date(a: ArticleTruth) -> str:
+    return a.published_raw
+
+
+def _page(c: _Ctx, *, title: str, canonical: str, today: dt.date, main: str,
+          related: list[tuple[str, str, str]], tags: list[str], article: bool,
+          extra_in_main: tuple[str, str] = ("", "")) -> str:
+    """Wrap main content in the style's furniture. extra_in_main: (before, after) for style 2."""
+    date_line, counter, social = _header_lines(c, today)
+    ui = c.ui
+    year = c.year
+    copyright_line = f"© {year} {c.site}. {ui['rights']}"
+    rel_items = "".join(
+        f'<li><a href="{_esc(c.href(p))}">{_esc(t)}</a> <span class="date">{_esc(d)}</span></li>'
+        for t, p, d in related)
+    head = _head(c, title, canonical, article=article)
+    if c.style == 0:
+        return (f'{head}<body><div id="wrapper"><div id="header"><div class="logo">'
+                f'<a href="{_esc(c.href("/"))}">{_esc(c.site)}</a></div>'
+                f'<div class="top-bar"><span class="today">{_esc(date_line)}</span> | '
+                f'<span class="counter">{_esc(counter)}</span> '
+                f'<span class="social"><a href="#">{social.split()[0]}</a> '
+                f'<a href="#">{social.split()[1]}</a> <a href="#">{social.split()[2]}</a>'
+                f'</span></div><ul class="menu">{_menu(c, tags)}</ul></div>'
+                f'<div id="content">{main}'
+                f'<div class="related"><h3>{_esc(ui["related"])}</h3><ul>{rel_items}</ul></div>'
+                f'</div><div id="footer"><p>{_esc(copyright_line)}</p>'
+                f'<a href="#wrapper" class="scroll-up">{_esc(ui["top"])}</a></div>'
+                f"</div></body></html>")
+    if c.style == 1:
+        return (f'{head}<body><header class="site-header"><p class="site-title">'
+                f'<a href="{_esc(c.href("/"))}">{_esc(c.site)}</a></p>'
+                f'<p class="header-date">{_esc(date_line)}</p>'
+                f'<nav class="main-navigation"><ul>{_menu(c, tags)}</ul></nav></header>'
+                f'<div class="site-content"><main id="main">{main}</main>'
+                f'<aside class="widget-area"><section class="widget"><h2>'
+                f'{_esc(ui["related"])}</h2><ul>{rel_items}</ul></section>'
+                f'<section class="widget"><p>{_esc(counter)}</p></section></aside></div>'
+                f'<footer class="site-footer"><p>{_esc(copyright_line)}</p>'
+                f'<p><a href="#">{_esc(ui["back"])}</a></p></footer></body></html>')
+    if c.style == 2:
+        before, after = extra_in_main
+        rel_ps = "".join(f'<div class="c4"><a href="{_esc(c.href(p))}">{_esc(t)}</a></div>'
+                         f'<div class="c5">{_esc(d)}</div>' for t, p, d in related)
+        return (f'{head}<body><div class="c0"><div class="c1">{_esc(c.site)}</div>'
+                f'<div class="c2">{_esc(date_line)}</div>'
+                f'<div class="c2">{_esc(ui["visitors"].format(n=c.rng.randint(100, 999)))}'
+                f'</div><div class="c3">{before}{main}{after}'
+                f'<div class="c6">{_esc(ui["more"])}</div>{rel_ps}'
+                f'<div class="c7">{_esc(social)}</div>'
+                f'<div class="c7">{_esc(copyright_line)}</div>'
+                f'<div class="c8"><a href="#">{_esc(ui["top"])}</a></div>'
+                f"</div></div></body></html>")
+    # style 3: table layout
+    return (f'{head}<body><table width="100%" class="main"><tr><td class="hdr">'
+            f'<font size="5">{_esc(c.site)}</font><br>{_esc(date_line)}<br>'
+            f'{_esc(counter)}</td></tr>'
+            f'<tr><td class="nav">{" | ".join(_esc(c.ui[k]) for k in ("home", "news", "sports"))}'
+            f'</td></tr><tr><td class="body">{main}</td></tr>'
+            f'<tr><td class="rel"><b>{_esc(ui["related"])}</b><br>'
+            + "<br>".join(f'<a href="{_esc(c.href(p))}">{_esc(t)}</a> ({_esc(d)})'
+                          for t, p, d in related)
+            + f'</td></tr><tr><td class="ftr">{_esc(copyright_line)} '
+            f'<a href="#">{_esc(ui["top"])}</a></td></tr></table></body></html>')
+
+
+def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]) -> str:
+    ui = c.ui
+    date = _esc(a.published_raw)
+    if c.style == 0:
+        paras = "".join(f"<p>{_esc(p)}</p>" for p in a.paragraphs)
+        return (f'<div class="article"><h1>{_esc(a.title)}</h1><div class="date">{date}</div>'
+                f'<div class="article-body">{paras}</div></div>')
+    if c.style == 1:
+        body = "".join(f"<h2>{_esc(p[3:])}</h2>" if p.startswith("## ") else f"<p>{_esc(p)}</p>"
+                       for p in a.paragraphs)
+        share = ('<div class="share-buttons"><span>Share:</span> <a href="#">Facebook</a> '
+                 '<a href="#">Twitter</a> <a href="#">WhatsApp</a></div>')
+        tag_links = " ".join(f'<a href="{_esc(c.href(f"/tag/{t}/"))}" rel="tag">{t}</a>'
+                             for t in a.tags)
+        com = "".join(f'<li class="comment"><div class="comment-author">{_esc(n)}</div>'
+                      f'<div class="comment-date">{_esc(d)}</div><p>{_esc(t)}</p></li>'
+                      for n, d, t in comments)
+        return (f'<article class="post"><header class="entry-header"><h1 class="entry-title">'
+                f'{_esc(a.title)}</h1><div class="entry-meta">{ui["by"]} <a href="#">Staff</a>'
+                f' <time datetime="{a.published}">{date}</time></div></header>'
+                f'<div class="entry-content">{body}{share}</div>'
+                f'<footer class="entry-footer">{ui["tags"]}: {tag_links}</footer></article>'
+                f'<div id="comments" class="comments-area"><h2>{_esc(ui["comments"])}</h2>'
+                f'<ol class="comment-list">{com}</ol><div id="respond"><h3>'
+                f'{_esc(ui["leave"])}</h3><form><label>{_esc(ui["name"])}</label>'
+                f'<input name="author"><textarea name="comment"></textarea>'
+                f'<button>{_esc(ui["send"])}</button></form></div></div>')
+    if c.style == 2:
+        paras = "".join(f'<div class="c9">{_esc(p)}</div>' for p in a.paragraphs)
+        return f'<div class="c10">{_esc(a.title)}</div><div class="c5">{date}</div>{paras}'
+    paras = "<br><br>".join(_esc(p) for p in a.paragraphs)
+    return (f'<font size="4"><b>{_esc(a.title)}</b></font><br><i>{date}</i><br><br>{paras}'
+            f'<br><br><span class="small">{_esc(c.ui["by"])} {_esc(c.site)}</span>')
+
+
+def _listing_main(c: _Ctx, heading: str, items: list[ArticleTruth], page: int,
+                  n_pages: int, base: str) -> str:
+    lis = "".join(f'<div class="item"><h2><a href="{_esc(c.href(a.path))}">{_esc(a.title)}</a>'
+                  f'</h2><span class="date">{_esc(a.published_raw)}</span>'
+                  f'<p>{_esc(a.paragraphs[0][:140])}…</p></div>' for a in items)
+    nav = []
+    if page > 1:
+        prev = base if page == 2 else f"{base}page/{page - 1}/"
+        nav.append(f'<a href="{_esc(c.href(prev))}">{_esc(c.ui["prev"])}</a>')
+    if page < n_pages:
+        nav.append(f'<a href="{_esc(c.href(f"{base}page/{page + 1}/"))}">'
+                   f'{_esc(c.ui["next"])}</a>')
+    return (f'<div class="listing"><h1>{_esc(heading)}</h1>{lis}'
+            f'<div class="pagination">{" ".join(nav)}</div></div>')
+
+
+# --- the generator -------------------------------------------------------------------------
+
+
+def _write(root: Path, path: str, content: str) -> None:
+    rel = path.lstrip("/")
+    target = root / rel / "index.html" if not rel or rel.endswith("/") else root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+
+
+def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
+                  seed: int = 0, base_path: str = "", page_kb: int = 0,
+                  per_page: int = 10, base_url: str = "") -> SiteManifest:
+    """Write a static news site into ``root``; return the truth about its articles.
+
+    ``base_url`` (e.g. "http://127.0.0.1:8123") makes canonical links and sitemap entries
+    absolute; left empty they are root-relative, to be resolved against wherever the site is
+    served (``write_sitemap`` rewrites the sitemap once the server's address is known).
+    ``page_kb`` pads each page with that many KB of inline script, like real pages carry.
+    """
+    if language not in _WORDS:
+        raise ValueError(f"unsupported language {language!r}; use one of {sorted(_WORDS)}")
+    root = Path(root)
+    rng = random.Random(f"{language}-{style}-{seed}")
+    base = base_path.rstrip("/")
+    idx = (seed + style) % len(_SITE_NAMES[language])
+    site = _SITE_NAMES[language][idx]
+    domain = f"{_DOMAINS[idx]}-{language}.example"
+    c = _Ctx(language, site, domain, style % 4, base, rng, page_kb, 2024,
+             base_url.rstrip("/"))
+    tags = _TAG_WORDS[language]
+
+    articles: list[ArticleTruth] = []
+    start = dt.datetime(2015, 1, 1, 6, 0)
+    for i in range(n_articles):
+        when = start + dt.timedelta(days=rng.randint(0, 3300), minutes=rng.randint(0, 960))
+        hijri_only = rng.random() < 0.25
+        if hijri_only:
+            raw = _hdate(when.date(), language)
+            published = when.date().isoformat()
+        else:
+            raw = f"{_gdate(when, language)} {when:%H:%M}"
+            published = when.strftime("%Y-%m-%dT%H:%M")
+        paragraphs = [_paragraph(rng, language) for _ in range(rng.randint(3, 8))]
+        if rng.random() < 0.7:  # prose that reuses furniture words and the site's name
+            trap = rng.choice(_TRAPS[language]).format(site=site)
+            k = rng.randrange(len(paragraphs))
+            paragraphs[k] = f"{trap} {paragraphs[k]}" if rng.random() < 0.5 else \
+                f"{paragraphs[k]} {trap}"
+        if style % 4 == 1 and rng.random() < 0.4:
+            paragraphs.insert(rng.randint(1, len(paragraphs)), "## " + _title(rng, language))
+        slug = "story" if language == "ar" else "-".join(
+            _title(rng, "en").lower().split()[:4])
+        if style % 4 in (0, 2):
+            path = f"/{when:%Y}/{when:%m}/{slug}-{i + 1}.html"
+        else:
+            path = f"/article/{i + 1}/{slug}/"
+        articles.append(ArticleTruth(path=base + path, title=_title(rng, language),
+                                     published=published, published_raw=raw,
+                                     hijri_only=hijri_only, paragraphs=paragraphs,
+                                     language=language,
+                                     tags=rng.sample(tags, k=2)))
+    # Paragraph truth as the reader sees it: "## " marks a subheading block.
+    articles.sort(key=lambda a: a.published, reverse=True)
+
+    def today_for(i: int) -> dt.date:
+        return dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7 + seed) % 700)
+
+    slogan = f'<div class="c11">{_esc(c.ui["slogan"])}</div>'
+    share_line = f'<div class="c7">{_esc("Facebook Twitter" if language != "ar" else "فيسبوك تويتر")}</div>'
+    for i, a in enumerate(articles):
+        others = [articles[(i + k) % len(articles)] for k in (1, 2, 3, 5) if len(articles) > k]
+        comments = [(f"Reader {k}", f"{_gdate(dt.date(2023, 5, 1 + k), language)} 10:2{k}",
+                     _paragraph(rng, language)) for k in range(rng.randint(0, 3))]
+        main = _article_main(c, a, comments)
+        page = _page(c, title=a.title, canonical=a.path, today=today_for(i), main=main,
+                     related=_related(c, others), tags=tags, article=True,
+                     extra_in_main=(share_line, slogan))
+        _write(root, a.path, page)
+
+    listing_paths: list[str] = []
+
+    def write_listing(prefix: str, heading: str, items: list[ArticleTruth], salt: int) -> None:
+        n_pages = max(1, -(-len(items) // per_page))
+        for p in range(1, n_pages + 1):
+            path = base + (prefix if p == 1 else f"{prefix}page/{p}/")
+            chunk = items[(p - 1) * per_page: p * per_page]
+            main = _listing_main(c, heading, chunk, p, n_pages, prefix)
+            _write(root, path, _page(c, title=heading, canonical=path,
+                                     today=today_for(salt + p), main=main, related=[],
+                                     tags=tags, article=False))
+            listing_paths.append(path)
+
+    write_listing("/", site, articles, 0)
+    tag_paths = []
+    for t in tags:
+        items = [a for a in articles if t in a.tags]
+        write_listing(f"/tag/{t}/", t, items, 50)
+        tag_paths.append(base + f"/tag/{t}/")
+
+    sitemap_path = base + "/sitemap.xml"
+    (root / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {sitemap_path}\n",
+                                     encoding="utf-8")
+    manifest = SiteManifest(root=str(root), site_name=site, domain=domain, language=language,
+                            style=style % 4, base_path=base, articles=articles,
+                            listing_paths=listing_paths, tag_paths=tag_paths,
+                            home_path=base + "/", sitemap_path=sitemap_path)
+    write_sitemap(manifest, base_url)
+    (root / "manifest.json").write_text(json.dumps(manifest.to_json(), ensure_ascii=False),
+                                        encoding="utf-8")
+    return manifest
+
+
+def write_sitemap(manifest: SiteManifest, base_url: str = "") -> Path:
+    """(Re)write sitemap.xml with <lastmod>; locs are prefixed with ``base_url``."""
+    base_url = base_url.rstrip("/")
+    urls = "".join(f"<url><loc>{_esc(base_url + a.path)}</loc>"
+                   f"<lastmod>{a.published[:10]}</lastmod></url>" for a in manifest.articles)
+    target = Path(manifest.root) / manifest.sitemap_path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text('<?xml version="1.0" encoding="UTF-8"?>'
+                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                      f"{urls}</urlset>", encoding="utf-8")
+    return target
+
+
+def article_blocks(a: ArticleTruth) -> list[str]:
+    """The article's text blocks as a reader sees them (subheadings without their marker)."""
+    return [p[3:] if p.startswith("## ") else p for p in a.paragraphs]

@@ -1,0 +1,161 @@
+"""Picking a page's publication date among the dates it shows."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import lxml.html
+
+from pipelines.datepick import (
+    DateCandidate,
+    candidates_from_lines,
+    collect_candidates,
+    pick_date,
+)
+
+HEADER = """
+<header class="site-header"><div class="top-bar">
+  18 June 2018 - Monday - 4 Shawwal 1439 | 18/06/2018 (16) 17/06/2018 (22) Total: 138,993 content
+</div><nav><a href="/">Home</a></nav></header>
+"""
+
+
+def _pick(html: str, url: str = "https://example.org/news/isil-bases", **kw):
+    tree = lxml.html.fromstring(html)
+    return pick_date(collect_candidates(tree, url), **kw)
+
+
+def test_jsonld_wins_over_header_today_date() -> None:
+    html = f"""<html><head><title>ISIL Left with Only 34 Bases</title>
+    <script type="application/ld+json">
+    {{"@context": "https://schema.org", "@type": "NewsArticle",
+      "headline": "ISIL Left with Only 34 Bases",
+      "datePublished": "2015-11-21T10:37:00+03:00", "dateModified": "2018-06-18T09:00:00+03:00"}}
+    </script></head><body>{HEADER}
+    <article><h1>ISIL Left with Only 34 Bases</h1><p>Text of the article.</p></article>
+    </body></html>"""
+    picked = _pick(html)
+    assert picked is not None
+    assert (picked.iso, picked.source) == ("2015-11-21T10:37", "jsonld")
+    assert picked.utc == "2015-11-21T07:37:00Z"  # the source carried an offset
+
+
+def test_header_gregorian_hijri_line_loses_to_byline() -> None:
+    html = f"""<html><head><title>ISIL Left with Only 34 Bases in Iraq, Syria</title></head>
+    <body>{HEADER}
+    <div id="content"><h1>ISIL Left with Only 34 Bases in Iraq, Syria</h1>
+    <div class="post-date">21 November 2015 10:37</div>
+    <p>The Syrian and Iraqi forces' advances have left just 34 bases for the ISIL.</p></div>
+    </body></html>"""
+    picked = _pick(html)
+    assert picked is not None
+    assert picked.iso == "2015-11-21T10:37"
+    assert picked.calendar == "gregorian"
+    assert picked.hijri == (1437, 2, 9)
+
+
+def test_related_and_comment_dates_are_ignored() -> None:
+    html = """<html><head><title>Budget vote passes</title></head><body>
+    <article><h1>Budget vote passes</h1>
+      <p class="byline">By A. Writer, 3 March 2020</p>
+      <p>The vote passed on Tuesday.</p>
+    </article>
+    <aside class="related-articles"><ul>
+      <li><a href="/a">Older story</a> <span class="date">9 April 2021</span></li>
+      <li><a href="/b">Another story</a> <span class="date">10 April 2021</span></li>
+    </ul></aside>
+    <section id="comments"><div class="comment">
+      <span class="comment-date">11 April 2021 at 10:00</span> Great article!</div>
+      <div class="comment"><span class="comment-date">12 April 2021</span> Agreed.</div>
+    </section></body></html>"""
+    picked = _pick(html)
+    assert picked is not None
+    assert picked.iso == "2020-03-03"
+    assert picked.source == "byline"
+
+
+def test_only_related_dates_gives_no_date() -> None:
+    html = """<html><head><title>About us</title></head><body><h1>About us</h1>
+    <p>We are a small team.</p>
+    <div class="related-posts"><span>9 April 2021</span></div></body></html>"""
+    assert _pick(html) is None
+
+
+def test_url_date_used_when_nothing_else() -> None:
+    html = "<html><body><h1>Parken in Paris</h1><p>Ein Text ohne Datum.</p></body></html>"
+    picked = _pick(html, url="http://www.example.de/2012/05/11/parken-in-paris/")
+    assert picked is not None
+    assert (picked.iso, picked.source) == ("2012-05-11", "url")
+
+
+def test_published_meta_beats_modified_meta() -> None:
+    html = """<html><head>
+    <meta property="article:modified_time" content="2019-01-02T08:00:00Z">
+    <meta property="article:published_time" content="2018-12-30T08:00:00Z">
+    </head><body><h1>Title here</h1></body></html>"""
+    picked = _pick(html)
+    assert picked.iso == "2018-12-30T08:00"
+    assert picked.source == "meta"
+
+
+def test_future_dates_and_copyright_lines_are_not_dates() -> None:
+    html = """<html><body><h1>Event preview</h1>
+    <p class="date">Posted 4 May 2020</p>
+    <p>The festival runs on 12 August 2099.</p>
+    <footer>© 2020 Example Media. Last update 01.01.2020</footer></body></html>"""
+    picked = _pick(html)
+    assert picked.iso == "2020-05-04"
+
+
+def test_hijri_only_byline() -> None:
+    html = """<html><head><title>خبر عاجل</title></head><body>
+    <h1>خبر عاجل</h1><div class="date">الاثنين ٤ شوال ١٤٣٩ هـ</div><p>نص الخبر.</p>
+    </body></html>"""
+    picked = _pick(html)
+    assert picked is not None
+    assert picked.iso == "2018-06-18"
+    assert picked.calendar == "hijri"
+    assert picked.hijri == (1439, 10, 4)
+    shifted = _pick(html, hijri_offset=-1)
+    assert shifted.iso == "2018-06-17"
+
+
+def test_timezone_gives_utc() -> None:
+    cands = [DateCandidate("byline", "21 November 2015 10:37", 7.0, 3)]
+    picked = pick_date(cands, tz="Europe/Istanbul")
+    assert picked.iso == "2015-11-21T10:37"
+    assert picked.utc == "2015-11-21T08:37:00Z"
+    assert pick_date(cands).utc is None  # no zone: no UTC
+    day_only = pick_date([DateCandidate("byline", "21 November 2015", 7.0, 3)], tz="Asia/Tehran")
+    assert day_only.utc is None  # no clock time: no UTC
+
+
+def test_candidates_are_picklable() -> None:
+    cands = [DateCandidate("meta", "2015-11-21", 10.0, 0)]
+    assert pickle.loads(pickle.dumps(cands)) == cands
+
+
+def test_seed_page_lines() -> None:
+    lines = (Path(__file__).parent / "data" / "seed_page.txt").read_text("utf-8").split("\n")
+    title_index = next(i for i, line in enumerate(lines) if line.startswith("ISIL Left"))
+    cands = candidates_from_lines(lines, title_index)
+    header = [c for c in cands if c.position < title_index]
+    assert header and all(c.weight < 0 for c in header)
+    picked = pick_date(cands)
+    assert picked is not None
+    assert picked.iso == "2015-11-21T10:37"
+    assert picked.raw == "21 November 2015 10:37"
+    assert picked.source == "byline"
+
+
+def test_seed_without_title_still_skips_counters() -> None:
+    lines = ["18/06/2018 (16) 17/06/2018 (22) 16/06/2018 (30)", "Some text"]
+    assert pick_date(candidates_from_lines(lines, None)) is None
+
+
+def test_broken_input_never_crashes() -> None:
+    assert pick_date([]) is None
+    assert pick_date([DateCandidate("meta", "not a date", 10.0, 0)]) is None
+    tree = lxml.html.fromstring("<div><p>3 March 2020<span></div>")
+    assert collect_candidates(tree, "") is not None

@@ -1,0 +1,136 @@
+"""Furniture: generic rules, the per-site template, and whole generated sites end to end."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import ExtractionRules, extract
+from pipelines.furniture import SiteTemplate, is_generic_furniture, strip_furniture
+from pipelines.htmlparse import parse_html
+from tests.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
+
+
+def _file(root: Path, path: str) -> Path:
+    rel = path.lstrip("/")
+    return root / rel / "index.html" if not rel or rel.endswith("/") else root / rel
+
+
+@pytest.mark.parametrize("block", [
+    "Facebook Twitter Youtube",
+    "Share on Facebook",
+    "Follow us on Twitter",
+    "Scroll Up",
+    "Back to top",
+    "↑",
+    "© 2018 Islamic Invitation Turkey. All rights reserved.",
+    "18 June 2018 - Monday - 4 Shawwal 1439",
+    "18 June 2018 - Monday - 4 Shawwal 1439 | 18/06/2018 (16) 17/06/2018 (22) 16/06/2018 (30)"
+    " 15/06/2018 (25) 14/06/2018 (28) Total: 138,993 content        Facebook Twitter Youtube",
+    "21 November 2015 10:37",
+    "الاثنين 18 يونيو 2018 - 4 شوال 1439 هـ",
+    "شارك على فيسبوك",
+    "العودة للأعلى",
+    "جميع الحقوق محفوظة",
+    "18 Haziran 2018 Pazartesi - 4 Şevval 1439",
+    "Tüm hakları saklıdır.",
+    "Yukarı Çık",
+    "Toplam: 138.993 içerik",
+    "دوشنبه ۲۸ خرداد ۱۳۹۷",
+    "تمامی حقوق این سایت محفوظ است",
+    "بازگشت به بالا",
+])
+def test_generic_furniture_lines(block: str) -> None:
+    assert is_generic_furniture(block)
+
+
+@pytest.mark.parametrize("block", [
+    "Readers were asked to share their memories of the old bridge on Facebook, Twitter and "
+    "Youtube, the Valley Herald reported.",
+    "Scroll up the hill from the station and the market is on your left.",
+    "The council said the total budget for the content of the exhibition is 138,993 dollars.",
+    "Back to top form after the injury, the captain scored twice on Sunday.",
+    "Islamic Invitation Turkey",
+    "He said 34 bases remained.",
+    "2015",
+    "قال المجلس إن المجموع الكلي لميزانية المعرض بلغ 138,993 دولارا هذا العام.",
+    "İstasyondan tepeye doğru yukarı çıkın, pazar solunuzda kalacak.",
+])
+def test_prose_with_furniture_words_is_not_furniture(block: str) -> None:
+    assert not is_generic_furniture(block)
+
+
+def test_template_counts_distinct_pages_and_masks_digits_and_month_names() -> None:
+    tpl = SiteTemplate()
+    words = ["olive", "harbour", "bridge", "market"]
+    for i, (day, month) in enumerate([(18, "June"), (19, "July"), (2, "March"), (30, "April")]):
+        tpl.observe(f"/a/{i}", [f"Visitors on {day} {month}: {100 + i}", f"about the {words[i]}"])
+    tpl.observe("/a/0", ["Visitors on 1 June: 5"])  # the same page again counts nothing
+    assert tpl.pages_seen == 4
+    assert tpl.is_furniture("Visitors on 7 December: 999")
+    assert not tpl.is_furniture("about the bridge")
+    assert not tpl.is_furniture("Visitors on 7 December: 999 and a story about them that goes on")
+
+
+def test_template_is_bounded_and_round_trips() -> None:
+    tpl = SiteTemplate()
+    for i in range(SiteTemplate.MAX_FINGERPRINTS // 10 * 3):
+        tpl.observe(f"/p/{i}", ["Site slogan"] + [f"block {i}-{j} {'x' * (i % 7)}"
+                                                  for j in range(10)])
+    assert len(tpl.counts) <= SiteTemplate.MAX_FINGERPRINTS
+    assert len(tpl.page_keys) <= SiteTemplate.MAX_PAGE_KEYS
+    assert tpl.is_furniture("Site slogan")
+    again = SiteTemplate.from_json(tpl.to_json())
+    assert again.pages_seen == tpl.pages_seen and again.is_furniture("Site slogan")
+    assert pickle.loads(pickle.dumps(tpl)).is_furniture("Site slogan")
+    assert SiteTemplate.from_json({}).pages_seen == 0
+
+
+def test_long_blocks_need_a_large_share_of_pages() -> None:
+    """A lead paragraph teased on a few listing pages is not furniture; a disclaimer is."""
+    tpl = SiteTemplate()
+    lead = "The mayor opened the new bridge on Monday, ending ten years of delays " * 2
+    disclaimer = "The views expressed here are the author's own and not those of this site " * 2
+    for i in range(20):
+        tpl.observe(f"/p/{i}", [disclaimer] + ([lead] if i < 4 else []))
+    assert not tpl.is_furniture(lead)
+    assert tpl.is_furniture(disclaimer)
+
+
+def test_strip_furniture_uses_profile_patterns() -> None:
+    rules = ExtractionRules(drop_patterns=[r"^Source: ", "[invalid"])
+    kept, dropped = strip_furniture(["Source: FNA", "A real paragraph.", "Scroll Up"],
+                                    rules=rules)
+    assert kept == ["A real paragraph."]
+    assert dropped == ["Source: FNA", "Scroll Up"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("style", STYLES)
+def test_generated_site_leaves_no_furniture_and_keeps_every_paragraph(
+        tmp_path: Path, language: str, style: int) -> None:
+    manifest = generate_site(tmp_path, language=language, n_articles=14, style=style,
+                             seed=style + 7)
+    template = SiteTemplate()
+    pages = {}
+    for path in [a.path for a in manifest.articles] + manifest.listing_paths:
+        page = extract(parse_html(_file(tmp_path, path).read_bytes()),
+                       f"http://127.0.0.1:8000{path}")
+        pages[path] = page
+        template.observe(path, page.page_blocks)
+    for article in manifest.articles:
+        page = pages[article.path]
+        kept, _ = strip_furniture(page.blocks, template=template, language=page.language)
+        assert kept == article_blocks(article), article.path
+        assert page.title == article.title
+        assert page.language == language
+        assert page.kind == "article"
+    assert {pages[p].kind for p in manifest.listing_paths} == {"listing"}
+
+
+def test_extracted_page_and_template_survive_a_process_pool_boundary(tmp_path: Path) -> None:
+    manifest = generate_site(tmp_path, language="en", n_articles=3, style=0)
+    page = extract(parse_html(_file(tmp_path, manifest.articles[0].path).read_bytes()), "")
+    assert pickle.loads(pickle.dumps(page)) == page
