@@ -33,6 +33,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-depth", type=int, help="link depth for zero-config discovery (default 4)")
     parser.add_argument("--no-throttle", action="store_true",
                         help="no AutoThrottle, high concurrency: only for servers you own")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (like scrapy's -s), e.g. -s DOWNLOAD_TIMEOUT=10")
 
 
 def _iso_date(value: str) -> date:
@@ -158,8 +160,15 @@ def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
 
 
 def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
+    settings = {}
+    for pair in args.set:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise CannotRun(f"--set wants NAME=VALUE, got {pair!r}")
+        settings[name.strip()] = value
     return RunOptions(workers=args.workers, throttle=not args.no_throttle, log_file=args.log_file,
-                      verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth, **extra)
+                      verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth,
+                      extra_settings=settings, **extra)
 
 
 def _profile(name: str) -> Any:

@@ -110,3 +110,23 @@ class LocalSiteServer(ThreadingHTTPServer):
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m crawler.localserver ROOT [--port N]`: serve a site until killed (benchmarks)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("root")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    server = LocalSiteServer(args.root, port=args.port)
+    print(server.base_url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

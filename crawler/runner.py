@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -115,12 +116,15 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs))
         crawler = process.create_crawler(SiteSpider)
         process.crawl(crawler, profile=profile)
+        started = time.monotonic()
         process.start()
+        duration = time.monotonic() - started
         state = crawler.tarikh_state
         counters: store.RunCounters = state.counters
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
         status, code = verdict(counters, reason)
         store.update_run(db, run_id, counters, status=status, exit_code=code)
+        db["runs"].update(run_id, {"duration_s": round(duration, 3)})
         if resume_runs and status == "ok":
             marks = ",".join("?" * len(resume_runs))
             db.execute(f"update runs set status = 'resumed' where id in ({marks})", resume_runs)

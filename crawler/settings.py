@@ -34,3 +34,4 @@ TARIKH_DB = "data/tarikh.db"
 TARIKH_MODE = "crawl"
 TARIKH_WORKERS = 1
 TARIKH_MAX_DEPTH = 4
+LOG_FORMATTER = "crawler.logformat.TarikhLogFormatter"

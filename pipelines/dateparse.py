@@ -79,6 +79,9 @@ _DMY_NUM = re.compile(
     r"(?<![\d.:/-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)[ \t]*(?P<y>\d{4})"
     r"(?![\d]|\.\d)" + _ERA
 )
+_DMY_NUM2 = re.compile(
+    r"(?<![\d.:/-])(?P<d>\d{1,2})(?P<sep>[/.])(?P<mo>\d{1,2})(?P=sep)(?P<y>\d{2})(?![\d]|[.,/]\d)"
+)
 _CJK = re.compile(
     r"(?P<y>\d{4})[ \t]*(?:年|년)[ \t]*(?P<mo>\d{1,2})[ \t]*(?:月|월)[ \t]*(?P<d>\d{1,2})[ \t]*(?:日|일)?"
 )
@@ -219,7 +222,33 @@ def _numeric_calendar(t: str, original: str, y: int, era: str | None) -> str | N
     return None
 
 
-def _scan(t: str, original: str, hijri_offset: int) -> list[_Hit]:
+_YEAR4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_WINDOW_BEFORE = 80  # a day and a month phrase fit in this many characters before the year
+_WINDOW_AFTER = 48
+
+
+def _windows(t: str) -> list[tuple[int, int]]:
+    """Every supported form holds a 4-digit year: only the text around years is searched, so
+    a long paragraph costs little more than its dates."""
+    if len(t) <= 2 * (_WINDOW_BEFORE + _WINDOW_AFTER):
+        return [(0, len(t))] if _YEAR4.search(t) else []
+    spans: list[tuple[int, int]] = []
+    for m in _YEAR4.finditer(t):
+        lo, hi = max(0, m.start() - _WINDOW_BEFORE), min(len(t), m.end() + _WINDOW_AFTER)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _short_year(yy: int) -> int:
+    """"21.11.15": the century that puts the date in the past (a dateline is not future)."""
+    year = 2000 + yy
+    return year if year <= dt.date.today().year + 1 else 1900 + yy
+
+
+def _scan(t: str, original: str, hijri_offset: int, short_years: bool = False) -> list[_Hit]:
     hits: list[_Hit] = []
 
     def add(hit: _Hit | None, start: int, end: int) -> None:
@@ -227,35 +256,43 @@ def _scan(t: str, original: str, hijri_offset: int) -> list[_Hit]:
             hit.start, hit.end = start, end
             hits.append(hit)
 
-    for rx, kind in ((_DMY_TEXT, "dmy"), (_MDY_TEXT, "mdy"), (_YMD_TEXT, "ymd")):
-        pos = 0
-        while True:
-            m = rx.search(t, pos)
-            if m is None:
-                break
-            resolved = _month_phrase(m.group("m"), anchor_end=(kind == "mdy"))
-            if resolved is None:
-                pos = m.start() + 1
+    for lo, hi in _windows(t):
+        for rx, kind in ((_DMY_TEXT, "dmy"), (_MDY_TEXT, "mdy"), (_YMD_TEXT, "ymd")):
+            pos = lo
+            while True:
+                m = rx.search(t, pos, hi)
+                if m is None:
+                    break
+                resolved = _month_phrase(m.group("m"), anchor_end=(kind == "mdy"))
+                if resolved is None:
+                    pos = m.start() + 1
+                    continue
+                cal, month, offset = resolved
+                start = m.start("m") + offset if kind == "mdy" else m.start()
+                add(_make_day(cal, int(m.group("y")), month, int(m.group("d")), hijri_offset),
+                    start, m.end())
+                pos = m.end()
+        for rx in (_ISO, _YMD_NUM, _DMY_NUM, _CJK):
+            for m in rx.finditer(t, lo, hi):
+                y, mo, d = int(m.group("y")), int(m.group("mo")), int(m.group("d"))
+                era = m.groupdict().get("era")
+                cal = _numeric_calendar(t, original, y, era)
+                if cal is None:
+                    continue
+                if rx is _DMY_NUM and cal == GREGORIAN and mo > 12 and d <= 12:
+                    d, mo = mo, d  # "11/21/2015": only US order makes it a date
+                hit = _make_day(cal, y, mo, d, hijri_offset)
+                if hit is not None and rx is _ISO and m.group("H") is not None:
+                    hit.time = _clock(m.group("H"), m.group("M"), None, None)
+                    hit.tz = _tz_minutes(m.group("tz")) if hit.time else None
+                add(hit, m.start(), m.end())
+    if short_years and not hits:
+        for m in _DMY_NUM2.finditer(t):
+            y = _short_year(int(m.group("y")))
+            if y < NUM_YEARS[0]:
                 continue
-            cal, month, offset = resolved
-            start = m.start("m") + offset if kind == "mdy" else m.start()
-            add(_make_day(cal, int(m.group("y")), month, int(m.group("d")), hijri_offset),
-                start, m.end())
-            pos = m.end()
-    for rx in (_ISO, _YMD_NUM, _DMY_NUM, _CJK):
-        for m in rx.finditer(t):
-            y, mo, d = int(m.group("y")), int(m.group("mo")), int(m.group("d"))
-            era = m.groupdict().get("era")
-            cal = _numeric_calendar(t, original, y, era)
-            if cal is None:
-                continue
-            if rx is _DMY_NUM and cal == GREGORIAN and mo > 12 and d <= 12:
-                d, mo = mo, d  # "11/21/2015": only US order makes it a date
-            hit = _make_day(cal, y, mo, d, hijri_offset)
-            if hit is not None and rx is _ISO and m.group("H") is not None:
-                hit.time = _clock(m.group("H"), m.group("M"), None, None)
-                hit.tz = _tz_minutes(m.group("tz")) if hit.time else None
-            add(hit, m.start(), m.end())
+            add(_make_day(GREGORIAN, y, int(m.group("mo")), int(m.group("d")), 0),
+                m.start(), m.end())
     if len(hits) > 1:
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[_Hit] = []
@@ -328,12 +365,16 @@ def _merge(text: str, hits: list[_Hit]) -> list[ParsedDate]:
     return out
 
 
-def find_dates(text: str, *, hijri_offset: int = 0) -> list[ParsedDate]:
-    """Every date mention in free text (a line, a paragraph), in order; fast path only."""
+def find_dates(text: str, *, hijri_offset: int = 0, short_years: bool = False) -> list[ParsedDate]:
+    """Every date mention in free text (a line, a paragraph), in order; fast path only.
+
+    ``short_years`` also reads "21.11.15" (day.month.2-digit year) — only for strings known to
+    be datelines, where a version number or a score is not expected.
+    """
     if not text or not _HAS_DIGIT.search(text):
         return []
     t = normalise_digits(text)
-    return _merge(text, _scan(t, text, hijri_offset))
+    return _merge(text, _scan(t, text, hijri_offset, short_years))
 
 
 def parse_date(text: str, *, hijri_offset: int = 0, fallback: bool = True) -> ParsedDate | None:

@@ -83,7 +83,7 @@ _META_MODIFIED = {
 _NEG_CLASS = re.compile(
     r"(?<![a-z])(?:comment|disqus|respond|reply|related|similar|sidebar|widget|nav|menu"
     r"|breadcrumb|teaser|recommend|popular|trending|most-?read|more-?(?:news|stories|articles)"
-    r"|readmore|read-more|latest|recent|archive|calendar|ticker|newsletter|cookie|banner|advert"
+    r"|readmore|read-more|latest|recent|archive|ticker|newsletter|cookie|banner|advert"
     r"|promo|carousel|slider|tag-?cloud|pagination|pager|next-post|prev-post|previous|rating"
     r"|weather|today|current-?date|topbar|top-bar|site-header|masthead|navbar|footer-widget)",
 )
@@ -176,15 +176,21 @@ def _walk_json(data: object, depth: int = 0):
             yield from _walk_json(item, depth + 1)
 
 
+_META_NODES = lxml.etree.XPath("//meta[@content] | //*[@content][@itemprop or @property]")
+
+
 def _meta_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
-    for meta in tree.iterfind(".//meta"):
-        content = meta.get("content") or meta.get("datetime")
+    """<meta> tags, and microdata/RDFa attributes on any element (itemprop, property)."""
+    for meta in _META_NODES(tree):
+        content = meta.get("content")
         if not content or len(content) > 80:
             continue
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
                or meta.get("http-equiv") or "").strip().lower()
         if not key:
             continue
+        if key.startswith(("schema:", "dc:", "dcterms:")) and key not in _META_PUBLISHED:
+            key = key.split(":", 1)[1]
         if key in _META_PUBLISHED:
             weight = W_PUBLISHED if "creat" not in key else W_CREATED
         elif key in _META_LOOSE:
@@ -214,25 +220,14 @@ def url_candidates(url: str | None) -> list[DateCandidate]:
 
 # --- the document walk -------------------------------------------------------------------------
 _HEADINGS = ("h1", "h2", "h3")
-_LOWER = "translate(concat(@class, ' ', @id, ' ', @itemprop), " \
-    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_BYLINE_CUES = ("date", "time", "publish", "posted", "byline", "dateline", "meta", "datum",
-                "fecha", "autor", "author", "submitted", "created", "parution", "subline",
-                "info", "tarih", "zaman")
-_DIGITS = "0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669" \
-    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
-_HAS_YEAR = f"contains(translate(., '{_DIGITS}', '{'0' * len(_DIGITS)}'), '0000')"
-_HAS_DIGIT = f"translate(., '{_DIGITS}', '') != ."
-# One XPath pass, in document order, over everything that can carry the page's date: headings
-# (to know where the title is), <time>/<abbr>, elements whose class/id/itemprop says "date",
-# and text nodes that hold a 4-digit number. Evaluated in C: no Python walk over the tree.
+# One XPath pass, in document order, over the nodes that can carry the page's date: headings
+# (to know where the title is), <time>/<abbr>, elements with a class/id/itemprop (bylines) and
+# text nodes; the node-set is built in C, the cheap filters below run in Python.
 _SCAN = lxml.etree.XPath(
-    "//body//h1 | //body//h2 | //body//h3 | //body//time | //body//abbr[@title]"
-    " | //body//*[(@class or @id or @itemprop) and ("
-    + " or ".join(f"contains({_LOWER}, '{c}')" for c in _BYLINE_CUES)
-    + f") and string-length(.) < 400 and {_HAS_DIGIT}]"
-    f" | //body//text()[{_HAS_YEAR} and string-length(.) > 5]"
+    "//body//text() | //body//h1 | //body//h2 | //body//h3 | //body//time | //body//abbr[@title]"
 )
+_BYLINE_DEPTH = 4  # how far above a date's text node a byline class may sit
+_YEARISH = re.compile(r"\d{4}|\d[./]\d\d(?!\d)|[\u0660-\u0669\u06f0-\u06f9]{4}")
 _SKIP_PARENTS = {"script", "style", "noscript", "template", "textarea", "option", "select",
                  "title", "head"}
 
@@ -273,16 +268,17 @@ class _Context:
 
     def __init__(self, title: lxml.html.HtmlElement | None) -> None:
         self.title_path = set(title.iterancestors()) | {title} if title is not None else set()
-        self.memo: dict[lxml.html.HtmlElement, tuple[float, bool, bool]] = {}
+        self.memo: dict[lxml.html.HtmlElement, tuple[float, bool, bool, bool]] = {}
         self.taken: set[lxml.html.HtmlElement] = set()
+        self.box = _title_box(title)
 
-    def of(self, el: lxml.html.HtmlElement) -> tuple[float, bool, bool]:
+    def of(self, el: lxml.html.HtmlElement) -> tuple[float, bool, bool, bool]:
         hit = self.memo.get(el)
         if hit is not None:
             return hit
         chain = []
         node = el
-        base = (0.0, False, False)
+        base = (0.0, False, False, False)
         while node is not None:
             hit = self.memo.get(node)
             if hit is not None:
@@ -290,7 +286,7 @@ class _Context:
                 break
             chain.append(node)
             node = node.getparent()
-        cap, in_article, taken = base
+        cap, in_article, taken, near = base
         for node in reversed(chain):
             tag = node.tag
             if not isinstance(tag, str) or tag in _SKIP_PARENTS:
@@ -308,47 +304,87 @@ class _Context:
                         cap = min(cap, W_NEGATIVE)
             if node in self.taken:
                 taken = True
-            self.memo[node] = (cap, in_article, taken)
+            if node is self.box:
+                near = True
+            self.memo[node] = (cap, in_article, taken, near)
         return self.memo[el]
+
+
+def _title_box(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The small block around the title (its parent, or higher while that only wraps the
+    title): a date inside it is the article's dateline, above or below the headline."""
+    if title is None:
+        return None
+    box = title.getparent()
+    for _ in range(2):
+        if box is None or box.tag in ("body", "html"):
+            return None
+        if len(box) > 2:
+            break
+        box = box.getparent()
+    if box is None or box.tag in ("body", "html") or len(box) > 12:
+        return None
+    return box
 
 
 @dataclass(slots=True)
 class _Scan:
     out: list[DateCandidate]
     ctx: _Context
+    title: lxml.html.HtmlElement | None = None
+    first_near_done: bool = False
     seen_title: bool = False
     first_text_done: bool = False
     text_count: int = 0
 
 
+def _byline_ancestor(node: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, str] | None:
+    """The nearest ancestor (a few levels up) whose class/id/itemprop says date/byline."""
+    el = node
+    for _ in range(_BYLINE_DEPTH):
+        if el is None or el.tag in ("body", "article", "main", "html"):
+            return None
+        cue = _attrs_cue(el)
+        if cue and _POS_CLASS.search(cue):
+            return el, cue
+        el = el.getparent()
+    return None
+
+
 def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
     title = find_title(tree)
-    state = _Scan(out, _Context(title))
+    state = _Scan(out, _Context(title), title)
+    tried: set[lxml.html.HtmlElement] = set()
     for pos, node in enumerate(_SCAN(tree), start=1):
         if isinstance(node, str):  # a text node ("smart string" knows its parent)
+            if state.text_count >= _TEXT_MAX_CANDIDATES or not _YEARISH.search(node):
+                continue
             parent = node.getparent()
+            if parent is not None and node.is_tail:  # a tail belongs to the element's parent
+                parent = parent.getparent()
             if parent is None:
                 continue
-            cap, in_article, taken = state.ctx.of(parent)
-            if taken or cap <= -100.0 or state.text_count >= _TEXT_MAX_CANDIDATES:
+            cap, in_article, taken, near = state.ctx.of(parent)
+            if taken or cap <= -100.0:
                 continue
-            _text_candidates(str(node), state, cap, in_article, pos)
+            byline = _byline_ancestor(parent) if cap > W_NEGATIVE / 2 else None
+            if byline is not None and byline[0] not in tried:
+                tried.add(byline[0])
+                if _byline_candidate(byline[0], state, cap, byline[1], pos):
+                    state.ctx.taken.add(byline[0])
+                    state.ctx.memo.clear()  # its text nodes must not count again as text
+                    continue
+            if len(node) >= 6:
+                _text_candidates(str(node), state, cap, in_article, pos, near)
             continue
         if node is title:
             state.seen_title = True
             continue
         tag = node.tag
-        if tag in _HEADINGS:
-            continue
-        cap, in_article, taken = state.ctx.of(node)
-        if taken or cap <= -100.0:
-            continue
-        cue = _attrs_cue(node)
-        if tag in ("time", "abbr"):
-            _time_candidate(node, state, cap, cue, pos)
-        elif cap > W_NEGATIVE / 2 and _byline_candidate(node, state, cap, cue, pos):
-            state.ctx.taken.add(node)
-            state.ctx.memo.clear()  # descendants must see the new "taken" flag
+        if tag == "time" or tag == "abbr":
+            cap, _, taken, _ = state.ctx.of(node)
+            if not taken and cap > -100.0:
+                _time_candidate(node, state, cap, _attrs_cue(node), pos)
 
 
 def _time_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> None:
@@ -369,12 +405,12 @@ def _time_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> None:
 
 
 def _byline_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
-    if not _POS_CLASS.search(cue):
+    if len(el) > 12:
         return False
     text = " ".join(" ".join(el.itertext()).split())
     if not text or len(text) > _BLOCK_CUE_MAX:
         return False
-    dates = find_dates(text)
+    dates = find_dates(text, short_years=True)
     if not dates:
         return False
     modified = bool(_MOD_CLASS.search(cue))
@@ -393,7 +429,9 @@ def _byline_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
     return True
 
 
-def _text_candidates(text: str, state: _Scan, ctx: float, in_article: bool, pos: int) -> None:
+def _text_candidates(
+    text: str, state: _Scan, ctx: float, in_article: bool, pos: int, near: bool
+) -> None:
     for d in find_dates(text[:2000]):
         if state.text_count >= _TEXT_MAX_CANDIDATES:
             return
@@ -406,15 +444,34 @@ def _text_candidates(text: str, state: _Scan, ctx: float, in_article: bool, pos:
             weight = W_MODIFIED - 1.0
         elif _PUB_TEXT.search(before):
             weight = W_BYLINE
+        elif near and not state.first_near_done:
+            weight = W_FIRST_TEXT + 1.0  # next to the headline: the dateline
+            state.first_near_done = True
+        elif state.ctx.box is None and state.title is None and not state.first_text_done:
+            weight = W_FIRST_TEXT - 1.0  # no title to orient by: the first date, weakly
         elif not state.seen_title and not in_article:
             weight = W_NEGATIVE / 2  # above the title, outside the article: a site header
-        elif state.seen_title and not state.first_text_done and ctx >= 0:
+        elif state.seen_title and not state.first_text_done:
             weight = W_FIRST_TEXT  # the first date under the title is usually the byline
         if ctx < 0:
             weight = min(weight, ctx)
-        if state.seen_title and ctx >= 0:
+        if (state.seen_title or state.title is None) and ctx >= 0:
             state.first_text_done = True
         state.out.append(DateCandidate("text", d.raw, weight, pos))
+
+
+def _structured_is_decisive(cands: list[DateCandidate]) -> bool:
+    """An article's own structured "published" date that the URL does not contradict cannot be
+    outranked by anything in the body, so the body need not be read (htmldate's early exit)."""
+    url_day = next((c.raw for c in cands if c.source == "url" and len(c.raw) == 10), None)
+    latest = dt.date.today() + dt.timedelta(days=1)
+    for c in cands:
+        if c.source in ("jsonld", "meta") and c.weight >= W_PUBLISHED:
+            p = parse_date(c.raw, fallback=False)
+            if p is None or not _EARLIEST <= dt.date.fromisoformat(p.iso[:10]) <= latest:
+                continue
+            return url_day is None or url_day == p.iso[:10]
+    return False
 
 
 def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandidate]:
@@ -436,7 +493,8 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
                     canonical = node.get(attr)
                     break
         out.extend(url_candidates(canonical or url))
-        _scan_document(tree, out)
+        if not _structured_is_decisive(out):
+            _scan_document(tree, out)
     except (ValueError, TypeError, RecursionError, lxml.etree.XPathError):
         pass  # broken markup: keep what was collected
     return out

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -269,35 +269,40 @@ class _Unit:
 class _Buf:
     """Text pieces collected for the block element that currently owns inline text."""
 
-    __slots__ = ("el", "page", "content", "links")
+    __slots__ = ("content", "el", "excluded", "links", "page")
 
     def __init__(self, el: etree._Element) -> None:
         self.el = el
         self.page: list[str] = []
         self.content: list[str] = []
         self.links = 0
+        self.excluded = False  # some piece is page text but not content text
 
     def add(self, text: str | None, excluded: bool, link: bool) -> None:
         if not text:
             return
         self.page.append(text)
-        if not excluded:
-            self.content.append(text)
-            if link:
-                self.links += len(text.strip())
+        if excluded:
+            self.excluded = True
+            return
+        self.content.append(text)
+        if link:
+            self.links += len(text.strip())
 
     def flush(self, walk: _Walk) -> None:
         if self.page:
             text = _WS.sub(" ", "".join(self.page)).strip()
             if text:
                 walk.page_blocks.append(text)
+            if self.content:
+                if self.excluded:
+                    text = _WS.sub(" ", "".join(self.content)).strip()
+                if text:
+                    walk.units.append(_Unit(self.el, text, min(self.links, len(text))))
             self.page = []
-        if self.content:
-            text = _WS.sub(" ", "".join(self.content)).strip()
-            if text:
-                walk.units.append(_Unit(self.el, text, min(self.links, len(text))))
             self.content = []
         self.links = 0
+        self.excluded = False
 
 
 @lru_cache(maxsize=32768)
@@ -323,24 +328,26 @@ class _Walk:
     def pruned(self, el: etree._Element, tag: str) -> bool:
         if not self.prune:
             return False
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        attrib = el.attrib
+        if not attrib:  # most elements carry no attributes: only the tag can tell
+            return tag in _STRUCTURAL_DROP and len(el.text_content()) <= self.protect
+        get = attrib.get
+        if get("hidden") is not None or get("aria-hidden") == "true":
             return True
-        style = el.get("style")
+        style = get("style")
         if style and _HIDDEN_STYLE.search(style):
             return True
-        if el.get("itemprop") == "articleBody":
+        if get("itemprop") == "articleBody":
             return False
         if tag in _STRUCTURAL_DROP:
             return len(el.text_content()) <= self.protect
-        key = _attr_key(el)
+        key = f"{get('class', '')} {get('id', '')}".strip()
         if not key or tag in ("body", "html"):
             return False
         neg, pos, strong = _classify(key)
         if not neg or strong:
             return False
-        if (pos or len(el)) and len(el.text_content()) > self.protect:
-            return False
-        return True
+        return not ((pos or len(el)) and len(el.text_content()) > self.protect)
 
     def walk(self, el: etree._Element, owner: _Buf, pruned: bool, in_link: bool) -> None:
         tag = el.tag
@@ -458,6 +465,14 @@ def _siblings(best: etree._Element, scores: dict) -> set:
     top = scores.get(best, 0.0)
     threshold = max(10.0, top * 0.2)
     best_class = best.get("class")
+    if best_class:
+        # Articles cut into chunks (around ads, embeds) repeat the container's class name:
+        # other elements with the same tag and class that carry prose belong to the text too.
+        for el, s in scores.items():
+            if (el is not best and el.tag == best.tag and el.get("class") == best_class
+                    and s >= threshold and not _within(el, chosen)
+                    and not _within(best, {el})):
+                chosen.add(el)
     for sib in parent:
         if sib is best or not isinstance(sib.tag, str):
             continue
@@ -568,7 +583,7 @@ def _clean_units(units: list[_Unit], title: str | None) -> list[str]:
     for u in units:
         t = u.text
         n = len(t)
-        if u.links and u.links / n > (0.3 if u.tag == "li" or n < 80 else 0.5):
+        if u.links and u.links / n > (0.3 if n < 80 else 0.5):
             continue
         if n < 120 and (is_date_only(t) or is_generic_furniture(t)):
             continue

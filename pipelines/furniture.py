@@ -31,6 +31,11 @@ __all__ = ["SiteTemplate", "fingerprint", "is_generic_furniture", "is_date_only"
 # --- vocabulary ----------------------------------------------------------------------------
 
 _MONTHS = """
+enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre
+diciembre janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
+janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+januar februar märz juni juli oktober dezember gennaio febbraio aprile maggio giugno
+luglio settembre ottobre dicembre
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
@@ -49,13 +54,16 @@ farvardin ordibehesht khordad tir mordad shahrivar mehr aban azar dey bahman esf
 """
 _WEEKDAYS = """
 monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs
-fri sat sun pazartesi salı çarşamba perşembe cuma cumartesi pazar
+fri sat sun lunes martes miércoles jueves viernes sábado domingo segunda terça quarta
+quinta sexta feira segunda-feira terça-feira quarta-feira quinta-feira sexta-feira
+lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag
+freitag samstag sonntag pazartesi salı çarşamba perşembe cuma cumartesi pazar
 الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد
 دوشنبه سه‌شنبه سهشنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه شنبه یکشنبه یک‌شنبه
 """
 _DATE_GLUE = """
 ad ah ce bc h hijri hicri miladi m am pm gmt utc today bugün اليوم امروز هـ ه م ق ش
-الموافق الموافق the of de st nd rd th at on saat ساعة
+الموافق the of de del st nd rd th at on saat ساعة às las le um uhr updated published
 """
 _DATE_WORDS = frozenset((_MONTHS + _WEEKDAYS + _DATE_GLUE).split())
 _MONTH_WEEKDAY = frozenset((_MONTHS + _WEEKDAYS).split()) - {"may", "mar", "sun", "sat"}
@@ -97,6 +105,10 @@ _COUNTER_WORDS = re.compile(
 _DATE_COUNT = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*\(\s*[\d.,]+\s*\)")
 _TOTAL = re.compile(r"(total|toplam|الإجمالي|إجمالي|المجموع|مجموع|کل)\s*[:：]?\s*[\d.,٬٠-٩۰-۹]+",
                     re.I)
+_CREDIT = re.compile(r"\bcontributed (?:reporting|to this report)\b", re.I)
+# an author's contact line: an e-mail address or a social handle/URL in a short block
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:twitter|x)\.com/\w+|^@\w+$", re.I)
+_SEPARATOR = re.compile(r"([_*=~-])\1{2,}")
 _SEGMENT_SPLIT = re.compile(r"\s{3,}|\t+|\s[|•·¦]\s|\s+-\s+(?=\D)")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’‌][^\W_]+)*|[+]", re.UNICODE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
@@ -110,6 +122,10 @@ _PHRASES = frozenset(s.casefold() for s in [
     "loading...", "loading", "print this page", "print", "email", "skip to content",
     "skip to main content", "menu", "search", "home", "subscribe", "sign up", "log in",
     "ilgili haberler", "benzer haberler", "yorumlar", "yorum yap", "yorum yaz", "etiketler",
+    "click to tweet", "tweet this", "text size", "font size", "don't miss", "don’t miss",
+    "listen", "listen to this article", "more", "more from", "topics", "share this story",
+    "share article", "share via", "copy link", "link copied", "advertisement - continue "
+    "reading below", "story continues below advertisement", "article continues below",
     "devamını oku", "abone ol", "ana sayfa", "anasayfa",
     "أخبار ذات صلة", "اخبار ذات صلة", "مواضيع ذات صلة", "مقالات ذات صلة", "اقرأ أيضا",
     "اقرأ أيضاً", "اقرا ايضا", "التعليقات", "أضف تعليق", "اضف تعليق", "الرئيسية", "كلمات مفتاحية",
@@ -182,6 +198,10 @@ def _segment_is_furniture(seg: str) -> bool:
         return True
     if _COPYRIGHT.search(t) and len(t) < 250:
         return True
+    if len(t) < 300 and (_CREDIT.search(t) or (_CONTACT.search(t) and len(t.split()) <= 12)):
+        return True
+    if _SEPARATOR.fullmatch(t):  # a text rule ("___", "***") is the author's own structure
+        return False
     return all(not ch.isalnum() for ch in t)  # only punctuation, arrows, pipes
 
 

@@ -48,28 +48,24 @@ def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     enc, bom = read_bom(data)
     if enc and bom:
         return enc, data[len(bom):].decode(enc, errors="replace")
+    # Legacy-encoded text with non-ASCII bytes is practically never valid UTF-8 by accident,
+    # so bytes that decode as UTF-8 are UTF-8 whatever the header or <meta> claims.
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return "utf-8", text
     declared = resolve_encoding(encoding) if encoding else None
     if declared is None:
         declared = html_body_declared_encoding(data[:8192])
     if declared:
         declared = resolve_encoding(declared) or declared
-        if declared in {"utf-16", "utf-32"}:  # no BOM: a meta tag claiming UTF-16 is a lie
+        if declared in {"utf-16", "utf-32", "utf-8"}:  # no BOM / not UTF-8: the claim is wrong
             declared = None
-    if declared:
-        text = _strict(data, declared)
-        if text is not None:
-            return declared, text
-        if declared != "utf-8" and (text := _strict(data, "utf-8")) is not None:
-            return "utf-8", text
-        guess = _detect(data)  # the declaration is wrong: trust a guess that decodes cleanly
-        if guess and (text := _strict(data, guess)) is not None:
-            return guess, text
-    else:
-        text = _strict(data, "utf-8")
-        if text is not None:
-            return "utf-8", text
-        declared = _detect(data)
-    enc = declared or "cp1252"
+    if declared and (text := _strict(data, declared)) is not None:
+        return declared, text
+    guess = _detect(data)  # no usable declaration: trust a guess that decodes cleanly
+    if guess and (text := _strict(data, guess)) is not None:
+        return guess, text
+    enc = declared or guess or "cp1252"
     try:
         codecs.lookup(enc)
     except LookupError:

@@ -80,12 +80,27 @@ def analyse_html(
     date_selector: str = "",
 ) -> Analysis:
     """Parse once; collect date candidates before extraction may prune the tree."""
+    if looks_binary(body):
+        raise ValueError("binary content, not an HTML page")
     tree = parse_html(body, encoding=encoding)
     candidates = collect_candidates(tree, url)
     if date_selector:
         candidates = _selector_candidates(tree, date_selector) + candidates
     page = extract(tree, url, rules=rules)
     return Analysis(page=page, candidates=candidates)
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+
+
+def looks_binary(body: bytes | str) -> bool:
+    """Served as HTML but is not text (an image, an archive, garbage): control bytes, which
+    no text encoding of a web page uses, make up more than 2% of the start."""
+    head = body[:4096].encode("utf-8", "replace") if isinstance(body, str) else body[:4096]
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls / len(head) > 0.02
 
 
 def analyse_text(text: str, url: str | None = None) -> Analysis:

@@ -76,6 +76,7 @@ RUN_COLUMNS: dict[str, type] = {
     "ended": str,
     "status": str,
     "exit_code": int,
+    "duration_s": float,
     "pages_downloaded": int,
     "not_modified": int,
     "articles_new": int,

@@ -288,7 +288,8 @@ def _head(c: _Ctx, title: str, canonical: str, *, article: bool) -> str:
 def _menu(c: _Ctx, tags: list[str]) -> str:
     items = [(c.ui["home"], c.href("/"))] + [(c.ui[k], c.href(f"/tag/{t}/"))
                                               for k, t in zip(("news", "politics", "economy",
-                                                               "culture", "sports"), tags)]
+                                                               "culture", "sports"), tags[:5],
+                                                              strict=True)]
     return "".join(f'<li><a href="{_esc(h)}">{_esc(t)}</a></li>' for t, h in items)
 
 

@@ -1,0 +1,136 @@
+"""End-to-end throughput: a generated site of N article pages served on loopback, crawled
+into SQLite by tarikh, beside a bare Scrapy spider fetching the same pages in the same run.
+
+    python benchmarks/throughput.py [--pages 5000] [--page-kb 174] [--workers 1]
+
+Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers) and RSS samples
+over the crawl, to show memory stays flat as the crawl grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.sitegen import generate_site, write_sitemap  # noqa: E402
+
+BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    return total
+
+
+def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], stop: threading.Event) -> None:
+    proc = psutil.Process(pid)
+    t0 = time.monotonic()
+    while not stop.is_set():
+        rss = tree_rss(proc)
+        stored = 0
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("select count(*) from articles").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                pass
+        samples.append((time.monotonic() - t0, stored, rss))
+        stop.wait(0.5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--page-kb", type=int, default=174)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--style", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the generated site and database")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tarikh-bench-"))
+    site = work / "site"
+    t0 = time.monotonic()
+    manifest = generate_site(site, language="en", n_articles=args.pages, style=args.style, seed=1,
+                             page_kb=args.page_kb, per_page=50)
+    sizes = [p.stat().st_size for p in site.rglob("*.html")]
+    print(f"generated {len(manifest.articles)} articles ({sum(sizes) / len(sizes) / 1024:.0f} KB/page "
+          f"average) in {time.monotonic() - t0:.1f}s")
+
+    server = subprocess.Popen([sys.executable, "-m", "crawler.localserver", str(site)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    base = server.stdout.readline().strip()
+    write_sitemap(manifest, base)
+    try:
+        bare = subprocess.run([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        bare_pages, bare_seconds = bare.stdout.split()
+        bare_rate = int(bare_pages) / float(bare_seconds)
+        print(f"bare Scrapy : {bare_pages} pages in {float(bare_seconds):.1f}s = {bare_rate:.0f} pages/s")
+
+        sites = work / "sites"
+        sites.mkdir()
+        (sites / "bench.toml").write_text(
+            f'name = "bench"\nsitemaps = ["{base}/sitemap.xml"]\n'
+            "article_url_patterns = ['\\.html$']\n", encoding="utf-8")
+        db = work / "bench.db"
+        env = {**os.environ, "TARIKH_SITES": str(sites)}
+        started = time.monotonic()
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", "bench", "--db", str(db), "--no-throttle",
+             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        samples: list[tuple[float, int, int]] = []
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop), daemon=True)
+        sampler.start()
+        out, err = crawl.communicate()
+        wall = time.monotonic() - started
+        stop.set()
+        sampler.join()
+        if crawl.returncode != 0:
+            print(err[-3000:])
+            raise SystemExit(f"tarikh crawl exited {crawl.returncode}")
+        conn = sqlite3.connect(db)
+        stored = conn.execute("select count(*) from articles").fetchone()[0]
+        duration = conn.execute("select duration_s from runs order by id desc limit 1").fetchone()[0]
+        conn.close()
+        print(f"tarikh      : {stored} articles stored in {duration:.1f}s crawl "
+              f"({wall:.1f}s with start-up) = {stored / duration:.0f} pages/s end to end "
+              f"({args.workers} extraction worker(s)); {stored / duration / bare_rate:.0%} of bare Scrapy")
+        peak = max(s[2] for s in samples) if samples else 0
+        print(f"peak RSS    : {peak / 2**20:.0f} MiB (crawler + workers)")
+        marks = [samples[int(i * (len(samples) - 1) / 4)] for i in range(5)] if samples else []
+        print("RSS by progress: " + ", ".join(f"{n} stored → {r / 2**20:.0f} MiB" for _, n, r in marks))
+    finally:
+        server.terminate()
+        server.wait()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Backfills (date range, filtered before fetching, killed and resumed) and re-processing
+stored pages without a single request."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from crawler.localserver import LocalSiteServer, SiteHandler
+from tests.helpers import ROOT, rows, tarikh, write_profile
+
+MANIFEST = json.loads((ROOT / "data" / "demo-site" / "manifest.json").read_text(encoding="utf-8"))
+SINCE, UNTIL = "2018-01-01", "2021-12-31"
+IN_RANGE = {a["path"] for a in MANIFEST["articles"] if SINCE <= a["published"][:10] <= UNTIL}
+ALL_ARTICLES = {a["path"] for a in MANIFEST["articles"]}
+
+
+def _slowly(path: str):
+    def hook(handler: SiteHandler) -> bool:
+        time.sleep(0.4)
+        handler._serve_file(path)
+        return True
+    return hook
+
+
+def _stored_paths(db: Path) -> list[str]:
+    return ["/" + r["url"].split("/", 3)[3] for r in rows(db, "select url from articles")]
+
+
+def test_backfill_killed_half_way_and_resumed_stores_every_article_in_range_once(
+    tmp_path: Path, demo_copy: Path
+) -> None:
+    assert 10 <= len(IN_RANGE) < len(ALL_ARTICLES)
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    env = {**os.environ, "TARIKH_SITES": str(sites)}
+    with LocalSiteServer(demo_copy) as server:
+        for path in ALL_ARTICLES:
+            server.hooks[path] = _slowly(path)
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        args = [sys.executable, "-m", "crawler.cli", "backfill", "news", "--db", str(db),
+                "--no-throttle", "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+        proc = subprocess.Popen([*args, "--since", SINCE, "--until", UNTIL], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if db.exists() and len(rows(db, "select url from articles")) >= 4:
+                break
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)  # killed, not asked to stop
+        proc.wait()
+        half = _stored_paths(db)
+        assert 4 <= len(half) < len(IN_RANGE)
+        hits_before = {p: server.hits[p] for p in half}
+
+        resumed = subprocess.run([*args, "--resume"], cwd=ROOT, env=env, capture_output=True,
+                                 text=True, timeout=120)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        # articles stored before the kill were not fetched again
+        assert all(server.hits[p] == hits_before[p] for p in half)
+        # filtered before fetching: the URL's month tells the date
+        fetched = {p for p in ALL_ARTICLES if server.hits[p]}
+        assert fetched <= {a["path"] for a in MANIFEST["articles"]
+                           if SINCE[:7] <= a["published"][:7] <= UNTIL[:7]}
+
+    stored = _stored_paths(db)
+    assert sorted(stored) == sorted(IN_RANGE)  # every article in range, each once
+    runs = rows(db, "select * from runs order by id")
+    assert [r["mode"] for r in runs] == ["backfill", "backfill"]
+    assert runs[0]["status"] == "resumed" and runs[1]["status"] == "ok"
+    assert json.loads(runs[1]["args"])["since"] == SINCE  # --resume reuses the range
+
+
+def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo_copy: Path) -> None:
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    env = {"TARIKH_SITES": str(sites)}
+    target = MANIFEST["articles"][0]
+    doomed = target["paragraphs"][-1]
+    with LocalSiteServer(demo_copy) as server:
+        profile = write_profile(sites / "news.toml", name="news", base=server.base_url)
+        tarikh("crawl", "news", "--db", str(db), "--no-throttle", env=env)
+    # The server is gone: any download would fail. A new rule marks one paragraph as furniture.
+    pattern = "^" + re.escape(doomed[:30]) + ".*$"
+    assert "'" not in pattern  # a TOML literal string below
+    profile.write_text(profile.read_text(encoding="utf-8") + f"furniture_patterns = ['{pattern}']\n",
+                       encoding="utf-8")
+    out = tarikh("reprocess", "news", "--db", str(db), env=env).stdout
+    assert "1 records changed" in out and "without downloading" in out
+    row = next(r for r in rows(db, "select * from articles") if r["url"].endswith(target["path"]))
+    assert doomed not in row["text"]
+    assert row["text"].split("\n\n") == target["paragraphs"][:-1]
+    run = rows(db, "select * from runs order by id desc limit 1")[0]
+    assert run["mode"] == "reprocess" and run["pages_downloaded"] == 0 and run["articles_updated"] == 1
+

@@ -1,0 +1,137 @@
+"""Exports: every row and column of `articles` round-trips through CSV, JSON Lines and Parquet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines import export as export_mod
+from pipelines import store
+from pipelines.export import ExportError, article_columns, export, export_query
+from tests.helpers import tarikh
+from tests.search_corpus import CORPUS, build_db, crawl_demo
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory):
+    return build_db(tmp_path_factory.mktemp("export") / "tarikh.db")
+
+
+def db_rows(db, where: str = "", params: tuple = ()) -> list[dict[str, Any]]:
+    sql = f"select * from articles {where} order by url"
+    return list(store.iter_rows(db, sql, params))
+
+
+def read_back(fmt: str, data: bytes, columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Rows of an export, typed like the database (CSV has only strings and empty fields)."""
+    if fmt == "jsonl":
+        out = [json.loads(line) for line in data.decode("utf-8").splitlines()]
+    elif fmt == "parquet":
+        out = pq.read_table(io.BytesIO(data)).to_pylist()
+    else:
+        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+        header = next(reader)
+        assert header == [name for name, _ in columns]
+        types = dict(columns)
+        out = []
+        for record in reader:
+            row = {}
+            for name, value in zip(header, record, strict=True):
+                if value == "":
+                    row[name] = None
+                elif types[name] == "INTEGER":
+                    row[name] = int(value)
+                else:
+                    row[name] = value
+            out.append(row)
+    return sorted(out, key=lambda r: r["url"])
+
+
+def csv_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What survives CSV: an empty string and NULL are the same empty field."""
+    return [{k: (None if v == "" else v) for k, v in r.items()} for r in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_round_trip_every_row_and_column(db, fmt: str) -> None:
+    buf = io.BytesIO()
+    count = export(db, fmt, buf)
+    expected = db_rows(db)
+    assert count == len(expected) == len(CORPUS)
+    got = read_back(fmt, buf.getvalue(), article_columns(db))
+    if fmt == "csv":
+        expected = csv_view(expected)
+    assert got == expected
+    assert list(got[0]) == [name for name, _ in article_columns(db)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_filters(db, fmt: str) -> None:
+    buf = io.BytesIO()
+    count = export(db, fmt, buf, site="en-wire", since="2015-11-21", until="2015-11-21")
+    got = read_back(fmt, buf.getvalue(), article_columns(db))
+    assert count == 1 and [r["url"] for r in got] == ["https://en.example/2015/11/reservoir.html"]
+    buf = io.BytesIO()
+    count = export(db, fmt, buf, since="2018-06-01")
+    assert count == len(db_rows(db, "where published >= '2018-06-01'")) == 4
+
+
+def test_parquet_is_typed_and_written_in_batches(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export_mod, "BATCH_ROWS", 3)
+    buf = io.BytesIO()
+    export(db, "parquet", buf)
+    parquet = pq.ParquetFile(io.BytesIO(buf.getvalue()))
+    assert parquet.metadata.num_row_groups == -(-len(CORPUS) // 3)  # one per batch
+    schema = parquet.schema_arrow
+    assert str(schema.field("hijri_year").type) == "int64"
+    assert str(schema.field("text").type) == "string"
+
+
+def test_rows_stream_from_an_index_without_a_sort(db) -> None:
+    columns = article_columns(db)
+    for kw in ({}, {"site": "ar-news"}, {"since": "2018-01-01", "until": "2018-12-31"}):
+        sql, params = export_query(columns, **kw)
+        plan = " ".join(str(r[3]) for r in db.execute("explain query plan " + sql, params))
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def test_export_to_a_path_is_atomic_and_errors_are_clear(db, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    assert export(db, "jsonl", target) == len(CORPUS)
+    assert len(target.read_text(encoding="utf-8").splitlines()) == len(CORPUS)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temp file left
+    with pytest.raises(ExportError, match="unknown export format"):
+        export(db, "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(ExportError, match="YYYY-MM-DD"):
+        export(db, "csv", io.BytesIO(), since="yesterday")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_empty_selection_gives_a_valid_empty_file(db) -> None:
+    for fmt in ("csv", "jsonl", "parquet"):
+        buf = io.BytesIO()
+        assert export(db, fmt, buf, site="no-such-site") == 0
+        assert read_back(fmt, buf.getvalue(), article_columns(db)) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_cli_export_of_a_crawled_db_round_trips(crawled: dict, fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"articles.{fmt}"
+    proc = tarikh("export", "--format", fmt, "--db", str(crawled["db"]), "-o", str(out))
+    db = store.connect(crawled["db"], readonly=True)
+    expected = db_rows(db)
+    assert f"exported {len(expected)} articles" in proc.stderr
+    got = read_back(fmt, out.read_bytes(), article_columns(db))
+    assert got == (csv_view(expected) if fmt == "csv" else expected)
+    assert len(got) == len(crawled["manifest"]["articles"])
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return crawl_demo(tmp_path_factory.mktemp("crawl"))

@@ -1,0 +1,171 @@
+"""HTML parsing, main-text extraction, titles, metadata, page kind, language."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from pipelines.extract import ExtractedPage, ExtractionRules, extract
+from pipelines.htmlparse import HtmlParseError, decode_html, parse_html
+from pipelines.language import detect_language
+
+PARAS = [
+    "The city council approved the new budget on Tuesday, after a debate that lasted "
+    "most of the night and ended with a narrow vote.",
+    "Officials said the money would go to schools, roads and the river clean-up, which "
+    "residents have demanded for years.",
+    "The mayor, who proposed the plan in spring, called the vote a turning point for the "
+    "valley and thanked the volunteers.",
+]
+
+
+def _page(title_tag: str = "Council passes budget | Valley Herald", *, extra: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+    <title>{title_tag}</title>
+    <meta property="og:site_name" content="Valley Herald">
+    <meta property="og:type" content="article">
+    <meta name="description" content="The council approved the budget.">
+    <meta name="author" content="Jane Roe">
+    <link rel="canonical" href="/news/budget.html">
+    <script>var x = "<p>not text</p>";</script><style>p {{color: red}}</style></head>
+    <body><header><a href="/">Valley Herald</a><nav><ul><li><a href="/">Home</a></li>
+    <li><a href="/news/">News</a></li></ul></nav></header>
+    <main><article><h1>Council passes budget</h1><div class="byline">By Jane Roe</div>
+    <div class="article-body">{body}{extra}
+    <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
+    </div></article>
+    <section class="related-posts"><h3>Related</h3><ul>
+    <li><a href="/a">Another story about the council and its long nights of debate</a></li>
+    <li><a href="/b">The river clean-up explained in ten questions and answers</a></li>
+    </ul></section></main>
+    <div id="comments"><p>I think this budget is a disgrace, said a reader, and many agree.</p>
+    </div><footer><p>© 2024 Valley Herald. All rights reserved.</p></footer></body></html>"""
+
+
+def test_main_text_title_and_metadata() -> None:
+    page = extract(parse_html(_page().encode()), "https://valleyherald.example/news/x?utm=1")
+    assert page.title == "Council passes budget"
+    assert page.blocks == PARAS
+    assert page.site_name == "Valley Herald"
+    assert page.canonical_url == "https://valleyherald.example/news/budget.html"
+    assert page.description == "The council approved the budget."
+    assert page.author == "Jane Roe"
+    assert page.language == "en"
+    assert page.kind == "article"
+    assert "Valley Herald" in page.page_blocks  # the whole page is kept for template learning
+    assert pickle.loads(pickle.dumps(page)) == page
+
+
+def test_headings_and_list_items_are_own_blocks() -> None:
+    extra = "<h2>What changes</h2><ul><li>Schools get new roofs.</li><li>Roads are paved.</li></ul>"
+    page = extract(parse_html(_page(extra=extra)), "")
+    assert page.blocks == [*PARAS, "What changes", "Schools get new roofs.", "Roads are paved."]
+
+
+@pytest.mark.parametrize(("title_tag", "expected"), [
+    ("Valley Herald - Council passes budget", "Council passes budget"),
+    ("Council passes budget – Valley Herald", "Council passes budget"),
+    ("Council passes budget :: News :: Valley Herald", "Council passes budget"),
+])
+def test_title_without_site_name(title_tag: str, expected: str) -> None:
+    html = _page(title_tag).replace("<h1>Council passes budget</h1>", "")
+    html = html.replace('<meta property="og:type" content="article">', "")
+    assert extract(parse_html(html), "https://valleyherald.example/x").title == expected
+
+
+def test_title_from_og_title_when_no_h1() -> None:
+    html = ('<html><head><title>Home | Site</title><meta property="og:title" '
+            'content="Dam opens after ten years | Site"></head><body><p>x</p></body></html>')
+    assert extract(parse_html(html), "").title == "Dam opens after ten years"
+
+
+def test_profile_rules_select_title_body_and_drop() -> None:
+    rules = ExtractionRules(title_selector="//div[@class='byline']",
+                            body_selector="div.article-body",
+                            drop_selectors=["div.share-bar", "p:nth-of-type(2)"],
+                            drop_patterns=["^never applied here$"])
+    page = extract(parse_html(_page()), "", rules=rules)
+    assert page.title == "By Jane Roe"
+    assert page.blocks == [PARAS[0], PARAS[2]]
+
+
+def test_bad_selectors_select_nothing() -> None:
+    rules = ExtractionRules(title_selector="//[", body_selector="div[", drop_selectors=["::x"])
+    page = extract(parse_html(_page()), "", rules=rules)
+    assert page.blocks == PARAS  # falls back to the generic pass
+
+
+def test_listing_page_kind() -> None:
+    items = "".join(f'<div class="item"><h2><a href="/a/{i}">Headline number {i} about the '
+                    f'valley</a></h2><p>Short teaser {i}…</p></div>' for i in range(10))
+    html = f"<html><head><title>News</title></head><body><h1>News</h1>{items}</body></html>"
+    assert extract(parse_html(html), "https://x.example/news/page/2/").kind == "listing"
+    assert extract(parse_html(html), "https://x.example/").kind == "listing"
+
+
+def test_tiny_page_is_other() -> None:
+    page = extract(parse_html("<html><body><p>Contact us</p></body></html>"), "https://x/c")
+    assert page.kind == "other"
+
+
+def test_rtl_arabic_page() -> None:
+    paras = ["قال رئيس البلدية إن الجسر الجديد افتتح يوم الاثنين بعد سنوات من الانتظار، وإن "
+             "الحركة في المدينة ستتحسن كثيرا خلال الأشهر المقبلة.",
+             "وأكد المسؤولون في المجلس أن المشروع بقي ضمن الميزانية المحددة له هذا العام، "
+             "وشكروا السكان على صبرهم."]
+    html = ('<html lang="ar" dir="rtl"><head><meta charset="windows-1256"><title>افتتاح الجسر'
+            ' | صوت الوادي</title></head><body><div class="social">فيسبوك تويتر</div>'
+            '<div class="post-content"><h1>افتتاح الجسر</h1>'
+            + "".join(f"<p>{p}</p>" for p in paras) + "</div></body></html>")
+    page = extract(parse_html(html.encode("cp1256")), "https://alwadi.example/a")
+    assert page.title == "افتتاح الجسر"
+    assert page.blocks == paras
+    assert page.language == "ar"
+
+
+@pytest.mark.parametrize("data", [
+    b"<html><body><p>unclosed <b>bold <i>and <div>chaos</p></body>",
+    b"<p>\xff\xfe\x00garbage \x80\x81 bytes</p>",
+    "<p>already text</p>",
+    b"<?xml version='1.0' encoding='utf-8'?><html><body><p>xhtml</p></body></html>",
+    b"no markup at all, only words",
+    b"<html><body></body></html>",
+])
+def test_broken_input_never_crashes(data: bytes | str) -> None:
+    page = extract(parse_html(data), "not a url")
+    assert isinstance(page, ExtractedPage)
+    assert page.kind in {"article", "listing", "other"}
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t ", None])
+def test_nothing_usable_raises_parse_error(data: bytes | None) -> None:
+    with pytest.raises(HtmlParseError):
+        parse_html(data)
+
+
+def test_charset_order_of_trust() -> None:
+    text = "<p>Türkçe çalışma ğüşıöç</p>"
+    assert decode_html(text.encode("cp1254"), "windows-1254")[1] == text  # header wins
+    meta = '<meta charset="iso-8859-9">' + text
+    assert decode_html(meta.encode("cp1254"))[1] == meta  # then the page's own declaration
+    lying = '<meta charset="windows-1252">' + text
+    assert decode_html(lying.encode("utf-8"))[1] == lying  # UTF-8 overrules a false claim
+    assert decode_html("\ufeff<p>bom</p>".encode("utf-16-le"))[1] == "<p>bom</p>"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("The minister said that the talks with the delegation would continue next week.", "en"),
+    ("Bakan, heyetle görüşmelerin önümüzdeki hafta da devam edeceğini söyledi ve bu çok "
+     "önemli bir adım.", "tr"),
+    ("قال الوزير إن المحادثات مع الوفد ستستمر في الأسبوع المقبل", "ar"),
+    ("وزیر گفت که مذاکرات با هیئت در هفته آینده ادامه خواهد داشت و این مهم است", "fa"),
+])
+def test_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_language_hint_breaks_ties_and_empty_is_none() -> None:
+    assert detect_language("", hint="tr-TR") == "tr"
+    assert detect_language("12345 !!!") is None

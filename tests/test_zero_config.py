@@ -1,0 +1,36 @@
+"""Zero-config crawls (`tarikh crawl --url`) of generated sites whose furniture tarikh has not
+seen before: only articles stored, each with its title, date and every paragraph, and no
+furniture left (the site template is learned during the crawl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.localserver import LocalSiteServer
+from tests.helpers import rows, tarikh
+from tests.sitegen import article_blocks, generate_site, write_sitemap
+
+
+@pytest.mark.parametrize(("language", "style"), [("en", 0), ("ar", 1), ("tr", 2), ("en", 3), ("ar", 2)])
+def test_zero_config_crawl_stores_only_clean_articles(tmp_path: Path, language: str, style: int) -> None:
+    root = tmp_path / "site"
+    manifest = generate_site(root, language=language, n_articles=30, style=style, seed=7)
+    db = tmp_path / "t.db"
+    with LocalSiteServer(root) as server:
+        write_sitemap(manifest, server.base_url)
+        proc = tarikh("crawl", "--url", server.base_url + manifest.home_path, "--db", str(db),
+                      "--no-throttle")
+    assert proc.returncode == 0
+    stored = {"/" + r["url"].split("/", 3)[3]: r for r in rows(db, "select * from articles")}
+    truth = {a.path: a for a in manifest.articles}
+    assert set(stored) == set(truth)  # listings, tag pages and the home page are not articles
+    for path, article in truth.items():
+        row = stored[path]
+        assert row["title"] == article.title, path
+        assert row["published"] == article.published, (path, row["published_raw"])
+        assert row["text"].split("\n\n") == article_blocks(article), path
+        assert row["language"] == language
+    run = rows(db, "select * from runs")[0]
+    assert run["status"] == "ok" and run["articles_new"] == len(truth)
