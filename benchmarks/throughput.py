@@ -78,10 +78,10 @@ def main() -> None:
     print(f"generated {len(manifest.articles)} articles ({sum(sizes) / len(sizes) / 1024:.0f} KB/page "
           f"average) in {time.monotonic() - t0:.1f}s")
 
-    server = subprocess.Popen([sys.executable, "-m", "crawler.localserver", str(site)], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True)
+    write_sitemap(manifest, "{{BASE}}")  # the server writes its own address in
+    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "fastserver.py"), str(site)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
     base = server.stdout.readline().strip()
-    write_sitemap(manifest, base)
     try:
         bare = subprocess.run([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
                               capture_output=True, text=True, check=True)

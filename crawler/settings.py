@@ -35,3 +35,4 @@ TARIKH_MODE = "crawl"
 TARIKH_WORKERS = 1
 TARIKH_MAX_DEPTH = 4
 LOG_FORMATTER = "crawler.logformat.TarikhLogFormatter"
+CONCURRENT_ITEMS = 8  # a page yields one item; Scrapy starts this many tasks per response

@@ -426,26 +426,22 @@ def _fallback(text: str) -> ParsedDate | None:
     return ParsedDate(iso, GREGORIAN, stripped, start, start + len(stripped), None, None, tz)
 
 
+@lru_cache(maxsize=1)
+def _date_data_parser():
+    """Imported and built on first use only: its import and language data cost 0.1–1 s."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(settings=_dateparser_settings)
+
+
 def _dateparser_parse(text: str) -> tuple[dt.datetime, bool] | None:
     try:
-        import dateparser
-        from dateparser.date import DateDataParser
-    except ImportError:  # pragma: no cover - dateparser is a declared dependency
-        return None
-    global _DDP
-    if _DDP is None:
-        _DDP = DateDataParser(settings=_dateparser_settings)
-    try:
-        data = _DDP.get_date_data(text)
-    except Exception:  # dateparser raises assorted errors on odd input
-        return None
-    del dateparser
+        data = _date_data_parser().get_date_data(text)
+    except (ValueError, TypeError, OverflowError, KeyError, AttributeError, re.error):
+        return None  # dateparser raises assorted errors on odd input
     if data is None or data.date_obj is None:
         return None
     return data.date_obj, data.period == "time"
-
-
-_DDP = None
 
 
 def to_hijri(iso: str) -> tuple[int, int, int] | None:

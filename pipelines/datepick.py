@@ -46,7 +46,8 @@ class PickedDate:
 W_PUBLISHED = 10.0  # JSON-LD/meta that say "published"
 W_CREATED = 8.0
 W_META_LOOSE = 7.0  # meta name="date" and friends: usually the publication date
-W_URL = 7.0
+W_URL = 8.0
+W_SCRIPT = 6.0
 W_TIME_PUB = 8.0  # <time pubdate>, itemprop=datePublished in the body
 W_TIME = 5.0
 W_BYLINE = 5.0
@@ -103,8 +104,6 @@ _PUB_TEXT = re.compile(
 )
 _COPYRIGHT = re.compile(r"©|&copy;|copyright|\(c\)\s*\d{4}", re.IGNORECASE)
 _COUNTER_AFTER = re.compile(r"\s*\(\s*[\d,.]+\s*\)")
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "select", "option",
-              "button", "form", "textarea", "input"}
 _NEG_TAGS = {"nav", "aside"}
 _BLOCK_CUE_MAX = 200  # a byline element holds a short text
 _TEXT_MAX_CANDIDATES = 40
@@ -351,7 +350,28 @@ def _byline_ancestor(node: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement
     return None
 
 
+_SCRIPT_FIELD = re.compile(
+    r'"(datePublished|publishedDate|published_at|publishDate|publicationDate|pubDate'
+    r'|firstPublished|createdAt|created_at|dateCreated)"\s*:\s*"(\d{4}-\d\d-\d\d[^"]{0,30})"'
+)
+
+
+def _script_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+    """Publication fields in a page's inline JavaScript state (apps that render in the browser
+    keep the article's metadata there); the first of each page counts, weaker than meta tags."""
+    for script in tree.iter("script"):
+        text = script.text
+        if not text or '"' not in text or script.get("type") == "application/ld+json":
+            continue
+        m = _SCRIPT_FIELD.search(text)
+        if m is not None:
+            weight = W_SCRIPT if "creat" not in m.group(1).lower() else W_SCRIPT - 1.0
+            out.append(DateCandidate("script", m.group(2), weight, 0))
+            return
+
+
 def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+    _script_candidates(tree, out)
     title = find_title(tree)
     state = _Scan(out, _Context(title), title)
     tried: set[lxml.html.HtmlElement] = set()
@@ -432,7 +452,8 @@ def _byline_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
 def _text_candidates(
     text: str, state: _Scan, ctx: float, in_article: bool, pos: int, near: bool
 ) -> None:
-    for d in find_dates(text[:2000]):
+    short = near and not state.first_near_done and len(text) < 80
+    for d in find_dates(text[:2000], short_years=short):
         if state.text_count >= _TEXT_MAX_CANDIDATES:
             return
         state.text_count += 1
@@ -532,13 +553,20 @@ def candidates_from_lines(lines: list[str], title_index: int | None) -> list[Dat
 
 
 # --- the pick ----------------------------------------------------------------------------------
+# JSON-LD and meta tags are usually one CMS field printed twice: one voice, not two
+_FAMILY = {"jsonld": "structured", "meta": "structured", "script": "structured"}
 _EARLIEST = dt.date(1995, 1, 1)
 _EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
 
 
 def _parse_candidate(c: DateCandidate, hijri_offset: int) -> ParsedDate | None:
-    structured = c.source in ("jsonld", "meta", "time", "url", "selector")
-    return parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
+    structured = c.source in ("jsonld", "meta", "time", "url", "selector", "script")
+    parsed = parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
+    if parsed is None and c.source in ("byline", "text", "selector") and len(c.raw) <= 12:
+        # a dateline's "28.01.22": two-digit years are only read where a date is expected
+        found = find_dates(c.raw, hijri_offset=hijri_offset, short_years=True)
+        parsed = found[0] if found else None
+    return parsed
 
 
 def _utc(parsed: ParsedDate, tz: str | None) -> str | None:
@@ -585,17 +613,22 @@ def pick_date(
     if not parsed:
         return None
     sources_by_day: dict[str, set[str]] = {}
+    url_day: str | None = None
     for c, p in parsed:
         if c.weight > 0:
-            sources_by_day.setdefault(p.iso[:10], set()).add(c.source)
+            sources_by_day.setdefault(p.iso[:10], set()).add(_FAMILY.get(c.source, c.source))
+        if c.source == "url":
+            url_day = p.iso[:10]
     best: tuple[float, int, int] | None = None
     winner: tuple[DateCandidate, ParsedDate] | None = None
     for idx, (c, p) in enumerate(parsed):
         day = p.iso[:10]
-        support = len(sources_by_day.get(day, set()) - {c.source})
+        support = len(sources_by_day.get(day, set()) - {_FAMILY.get(c.source, c.source)})
         score = c.weight + 1.5 * support if c.weight > 0 else c.weight
         if url_month is not None and c.weight > 0:
             score += 1.5 if day.startswith(url_month) else -1.5
+        if url_day is not None and c.weight > 0 and c.source != "url" and day != url_day:
+            score -= 1.5  # a dated URL is fixed when the article is published
         key = (score, -c.position, -idx)
         if best is None or key > best:
             best, winner = key, (c, p)

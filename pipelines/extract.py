@@ -519,7 +519,9 @@ def _page_kind(url: str, meta: _Meta, blocks: list[str], body: etree._Element,
     if is_root or _LISTING_PATH.search(url or ""):
         return "listing" if headline_links >= 3 or not strong else (
             "article" if prose >= 600 and not is_root else "listing")
-    if headline_links >= 6 and prose < 1500 and not strong:
+    # A run of headline links to other pages with little prose per headline is a set of
+    # teasers (a section front, an archive), whatever its URL looks like.
+    if headline_links >= 3 and prose < 400 * headline_links and not strong:
         return "listing"
     if prose >= 400 or (strong and prose >= 150):
         return "article"
@@ -627,6 +629,8 @@ def extract(tree: lxml.html.HtmlElement, url: str, *,
             if sum(len(b) for b in alt) > sum(len(b) for b in blocks):
                 blocks = alt
     headline_links = _headline_links(body)
+    known = set(page_blocks)  # content blocks whose inline furniture was cut differ from
+    page_blocks.extend(b for b in blocks if b not in known)  # their page block: learn both
     language = detect_language(" ".join(blocks[:30]) or title or "", hint=meta.lang)
     kind = _page_kind(url, meta, blocks, body, headline_links)
     return ExtractedPage(

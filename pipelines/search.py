@@ -13,7 +13,9 @@ Query syntax (FTS5's, checked here first so that a mistake gets a plain-language
   title: text:   restrict a term or group to one column    title:istanbul
 Precedence is FTS5's: NOT binds tighter than AND, AND tighter than OR. Lower-case and/or/not
 are ordinary words. Every word is sent to FTS5 as a quoted string, so punctuation inside a word
-("al-Assad", "U.S.") never breaks the query; it becomes a phrase of its parts.
+("al-Assad", "U.S.") never breaks the query; it becomes a phrase of its parts. An unquoted
+Arabic-script word also matches its forms with the joined article and particles (مدرسة finds
+المدرسة, والمدرسة, للمدرسة; see arabic_forms); quote it to match only the form typed.
 
 Ranking is bm25 with title matches weighted TITLE_WEIGHT times text matches. Snippets are cut
 by FTS5's snippet() from the folded text and then mapped back onto the original text (the
@@ -56,6 +58,7 @@ class _Token:
     kind: str  # "term" | "op" | "(" | ")" | "col"
     value: str
     prefix: bool = False
+    quoted: bool = False
 
 
 _WORD_END = re.compile(r'[\s()"]')
@@ -87,7 +90,7 @@ def _lex(query: str) -> list[_Token]:
             i = k + 1
             prefix = query.startswith("*", i)
             i += prefix
-            tokens.append(_Token("term", "".join(parts), prefix))
+            tokens.append(_Token("term", "".join(parts), prefix, quoted=True))
         else:
             m = _WORD_END.search(query, i)
             end = m.start() if m else n
@@ -186,7 +189,39 @@ def _term(tok: _Token, query: str) -> str:
     if not any(ch.isalnum() for ch in folded):
         shown = tok.value or '""'
         raise SearchError(f"{shown!r} in {query!r} holds no letter or digit to search for")
-    return '"' + folded.replace('"', '""') + '"' + ("*" if tok.prefix else "")
+    star = "*" if tok.prefix else ""
+    if not tok.quoted and _ARABIC_WORD.fullmatch(folded):
+        forms = arabic_forms(folded)
+        if len(forms) > 1:
+            return "(" + " OR ".join(f'"{form}"{star}' for form in forms) + ")"
+    return '"' + folded.replace('"', '""') + '"' + star
+
+
+# Arabic writes the article and some particles joined to the noun: المدرسة "the school",
+# والمدرسة "and the school", بالمدرسة "in the school", للمدرسة "for the school". A reader
+# searching مدرسة expects all of them, so an unquoted Arabic-script word is searched in each
+# of these forms (the proclitics Lucene's ArabicStemmer strips). A typed prefix is stripped
+# first only when three letters remain, the shortest Arabic root (الله is searched as typed,
+# never as له). A quoted word is searched exactly as typed.
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+_ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest first, folded spelling
+_PROCLITIC_FORMS = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+_SHORTEST_STEM = 3
+
+
+def arabic_forms(word: str) -> list[str]:
+    """The folded word with and without the definite article and its joined particles."""
+    stem = word
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix):
+            if len(word) - len(prefix) < _SHORTEST_STEM:
+                return [word]  # too short to hold the article: الله, الى
+            stem = word[len(prefix) :]
+            break
+    forms = [stem, *(p + stem for p in _PROCLITIC_FORMS)]
+    if word not in forms:
+        forms.append(word)
+    return list(dict.fromkeys(forms))
 
 
 def build_match_query(query: str) -> str:

@@ -98,10 +98,10 @@ class ExtractPipeline(_Stage):
                   "date_selector": profile.date_selector}
         try:
             if self.pool is None:
-                analysis = analyse_html(*args, **kwargs)
+                analysis, packed = _analyse(args, kwargs)
             else:
                 loop = asyncio.get_running_loop()
-                analysis = await loop.run_in_executor(self.pool, _analyse, args, kwargs)
+                analysis, packed = await loop.run_in_executor(self.pool, _analyse, args, kwargs)
         except Exception as exc:
             logger.warning("extraction failed for %s: %s", item["url"], exc)
             self.state.counters.error(f"extract {item['url']}: {exc}")
@@ -109,12 +109,15 @@ class ExtractPipeline(_Stage):
             StorePipeline.keep_failed_page(self.crawler, item)
             raise DropItem(f"unparseable page {item['url']}") from exc
         item["analysis"] = analysis
+        item["extracted_packed"] = packed
         del item["body"]  # the packed copy is kept; free the rest early
         return item
 
 
-def _analyse(args: tuple, kwargs: dict) -> Analysis:
-    return analyse_html(*args, **kwargs)
+def _analyse(args: tuple, kwargs: dict) -> tuple[Analysis, bytes]:
+    """Runs in a worker: the analysis, and its compressed JSON for the `pages` table."""
+    analysis = analyse_html(*args, **kwargs)
+    return analysis, store.pack(analysis.to_json())
 
 
 class FurniturePipeline(_Stage):
@@ -248,7 +251,8 @@ def _page_row(item: dict[str, Any], state: Any, *, kind: str) -> dict[str, Any]:
         "content_type": item.get("content_type"),
         "encoding": item.get("encoding"),
         "html": packed,
-        "extracted": store.pack(analysis.to_json()) if analysis is not None else None,
+        "extracted": item.get("extracted_packed")
+        or (store.pack(analysis.to_json()) if analysis is not None else None),
         "kind": kind,
         "error": item.get("error"),
         "run_id": state.run_id,

@@ -9,6 +9,7 @@ its search row, so a reader never sees half an article.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -307,9 +308,27 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     conn.execute("commit")
 
 
+@functools.cache
+def _upsert_sql(table: str, columns: tuple[str, ...], pk: str) -> str:
+    """INSERT … ON CONFLICT DO UPDATE for one column set, built once.
+
+    sqlite-utils' `upsert` introspects the table on every call (a dozen PRAGMA queries); on
+    the crawl's hot path one prepared statement per column set is several times cheaper.
+    """
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != pk)
+    return f'insert into "{table}" ({names}) values ({marks}) on conflict("{pk}") do update set {updates}'
+
+
+def _upsert(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk: str) -> None:
+    columns = tuple(row)
+    db.execute(_upsert_sql(table, columns, pk), [row[c] for c in columns])
+
+
 def save_page(db: sqlite_utils.Database, page: dict[str, Any]) -> None:
     """Keep (or refresh) one raw page; `html`/`extracted` must already be packed."""
-    db["pages"].upsert(page, pk="url", alter=False)
+    _upsert(db, "pages", page, "url")
 
 
 def upsert_article(
@@ -337,7 +356,7 @@ def upsert_article(
             return WriteResult("unchanged", url)
         article["first_seen"] = row[1] if row is not None else stamp
         article["updated_at"] = stamp
-        db["articles"].upsert(article, pk="url", alter=False)
+        _upsert(db, "articles", article, "url")
         index_for_search(db, url, article.get("title"), article.get("text"))
         return WriteResult("new" if row is None else "updated", url)
 

@@ -261,6 +261,7 @@ class _Ctx:
     page_kb: int
     year: int
     base_url: str = ""
+    pad: str = ""  # the site's script bulk: generated once, shared by every page like real JS
 
     @property
     def ui(self) -> dict[str, str]:
@@ -282,7 +283,7 @@ def _head(c: _Ctx, title: str, canonical: str, *, article: bool) -> str:
             f"<title>{_esc(full)}</title>{og}"
             f'<link rel="canonical" href="{_esc(c.base_url + canonical)}">'
             f"<style>body{{font-family:sans-serif}} .hide{{display:none}}</style>"
-            f"{_padding(c.rng, c.page_kb)}</head>")
+            f"{c.pad}</head>")
 
 
 def _menu(c: _Ctx, tags: list[str]) -> str:
@@ -452,7 +453,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
     site = _SITE_NAMES[language][idx]
     domain = f"{_DOMAINS[idx]}-{language}.example"
     c = _Ctx(language, site, domain, style % 4, base, rng, page_kb, 2024,
-             base_url.rstrip("/"))
+             base_url.rstrip("/"), _padding(rng, page_kb))
     tags = _TAG_WORDS[language]
 
     articles: list[ArticleTruth] = []

@@ -166,3 +166,10 @@ def test_fallback_is_guarded() -> None:
     # dateparser would read these as a day of the current month; the guard keeps them out
     for text in ("(16)", "1439", "Total: 138,993 content", "Scroll Up"):
         assert parse_date(text, fallback=True) is None
+
+
+def test_fallback_reads_forms_the_fast_path_does_not() -> None:
+    text = "2015, November the 21st"
+    assert parse_date(text, fallback=False) is None
+    got = parse_date(text)
+    assert got is not None and got.iso == "2015-11-21"

@@ -11,6 +11,7 @@ import pytest
 from pipelines import store
 from pipelines.search import (
     SearchError,
+    arabic_forms,
     build_match_query,
     format_results_text,
     restore_snippet,
@@ -52,6 +53,17 @@ def test_arabic_letter_variants(db) -> None:
     assert found(db, "مستشفي") == ["minister-visit"]  # ى typed as ي
     assert found(db, "الاسكندريه") == ["minister-visit"]  # إ and ة typed bare
     assert found(db, "عـــامة") == ["school-opens"]  # tatweel in the query
+
+
+def test_arabic_word_finds_its_forms_with_the_article_and_particles(db) -> None:
+    # school-opens has the school only as الْمَدْرَسَةُ / الْمَدْرَسَةَ, minister-visit has مدرسة
+    assert set(found(db, "مدرسة")) == {"school-opens", "minister-visit"}
+    assert found(db, '"مدرسة"') == ["minister-visit"]  # quoted: only the form typed
+    assert found(db, "بالقاهرة") == ["school-opens"]  # stored as القاهرة
+    assert found(db, "تجار") == ["ramadan-market"]  # stored as التجار
+    assert found(db, "مدرس*") == found(db, "المدرس*")
+    assert arabic_forms("الله") == ["الله"]  # stripping would leave fewer than 3 letters
+    assert "مدرسه" in arabic_forms("للمدرسه") and "المدرسه" in arabic_forms("مدرسه")
 
 
 def test_persian_yeh_kaf_and_half_space(db) -> None:

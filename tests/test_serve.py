@@ -4,10 +4,10 @@ readers that are never blocked by, nor see half of, a crawl's writes."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import socket
 import sqlite3
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +20,7 @@ import pytest
 
 from crawler.serve import METADATA, datasette_command, prepare_metadata
 from pipelines import store
+from pipelines.search import search
 from tests.search_corpus import CORPUS, build_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -224,61 +225,87 @@ def test_page_renders_in_headless_chromium(server: dict, tmp_path: Path) -> None
 # --- WAL: readers during writes -----------------------------------------------------------------
 
 
+NEW_ARTICLE = {"url": "https://en.example/live/storm.html", "site": "en-wire",
+               "title": "Storm Closes the Harbour", "text": "The storm closed the harbour today.",
+               "published": "2015-12-01", "language": "en"}
+
+
+def test_reader_is_not_blocked_by_an_open_write_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    writer = build_db(path)
+    reader = store.connect(path, readonly=True)
+    reader.execute("pragma busy_timeout = 0")  # any lock would raise at once instead of waiting
+    try:
+        with store.transaction(writer):
+            store.upsert_article(writer, NEW_ARTICLE)  # written, not committed
+            for _ in range(3):
+                assert reader.execute("select count(*) from articles").fetchone()[0] == len(CORPUS)
+                assert reader.execute("select count(*) from articles_search "
+                                      "where articles_search match 'harbour'").fetchone()[0] == 0
+                assert search(reader, "storm") == []
+        assert [r["url"] for r in search(reader, "storm harbour")] == [NEW_ARTICLE["url"]]
+        assert reader.execute("select count(*) from articles").fetchone()[0] == len(CORPUS) + 1
+    finally:
+        reader.conn.close()
+        writer.conn.close()
+
+
+def _reader(path: str, stop, results) -> None:  # runs in a child process
+    """Read snapshots until told to stop; report how many, and every inconsistency seen."""
+    db = store.connect(path, readonly=True)
+    db.execute("pragma busy_timeout = 0")  # a lock would raise at once instead of waiting
+    reads, failures, last = 0, [], 0
+    try:
+        while not stop.is_set():
+            db.execute("begin")
+            n_articles = db.execute("select count(*) from articles").fetchone()[0]
+            n_search = db.execute(
+                "select count(*) from articles a join articles_search s on s.rowid = a.rowid "
+                "and s.url = a.url").fetchone()[0]
+            stale = [
+                url for url, h, title, text, published in db.execute(
+                    "select url, content_hash, title, text, published from articles")
+                if h != store.content_hash(title, text, published)
+            ]
+            db.execute("commit")
+            if n_articles != n_search or stale or n_articles < last:
+                failures.append(f"{n_articles} articles, {n_search} indexed, {stale[:1]}")
+            last = n_articles
+            reads += 1
+    except sqlite3.OperationalError as exc:
+        failures.append(f"reader error: {exc}")
+    finally:
+        db.conn.close()
+        results.put((reads, failures))
+
+
 def test_readers_never_locked_and_never_see_half_an_article(tmp_path: Path) -> None:
+    """A crawl writes article after article while two reader processes read: every snapshot
+    holds whole articles, each with its search row, and no read fails or waits on a lock."""
     path = tmp_path / "t.db"
     build_db(path).conn.close()
-    failures: list[str] = []
-    reads: list[int] = []
-    done = threading.Event()
-
-    def write() -> None:
-        db = store.connect(path)
-        try:
-            for i in range(120):
-                with store.transaction(db):
-                    store.upsert_article(db, {"url": f"https://w.example/{i}", "site": "w",
+    writer = store.connect(path)
+    ctx = multiprocessing.get_context("fork")
+    stop, results = ctx.Event(), ctx.Queue()
+    readers = [ctx.Process(target=_reader, args=(str(path), stop, results)) for _ in range(2)]
+    for proc in readers:
+        proc.start()
+    try:
+        time.sleep(0.2)  # let the readers open the database and start reading
+        for i in range(120):
+            with store.transaction(writer):
+                store.upsert_article(writer, {"url": f"https://w.example/{i}", "site": "w",
                                               "title": f"Story {i}", "text": f"body {i} " * 50,
                                               "published": "2020-01-01", "language": "en"})
-                    time.sleep(0.002)  # hold the write lock while readers read
-        finally:
-            db.conn.close()
-            done.set()
-
-    def read() -> None:
-        db = store.connect(path, readonly=True)
-        db.execute("pragma busy_timeout = 0")  # a lock would raise at once, not wait
-        last = 0
-        reads.append(0)
-        try:
-            while not done.is_set():
-                db.execute("begin")
-                n_articles = db.execute("select count(*) from articles").fetchone()[0]
-                n_search = db.execute(
-                    "select count(*) from articles a join articles_search s on s.rowid = a.rowid "
-                    "and s.url = a.url").fetchone()[0]
-                stale = [
-                    url for url, h, title, text, published in db.execute(
-                        "select url, content_hash, title, text, published from articles")
-                    if h != store.content_hash(title, text, published)
-                ]
-                db.execute("commit")
-                if n_articles != n_search or stale or n_articles < last:
-                    failures.append(f"{n_articles} articles, {n_search} indexed, {stale[:1]}")
-                last = n_articles
-                reads[-1] += 1
-        except sqlite3.OperationalError as exc:
-            failures.append(f"reader error: {exc}")
-        finally:
-            db.conn.close()
-
-    readers = [threading.Thread(target=read) for _ in range(2)]
-    writer = threading.Thread(target=write)
-    for t in (*readers, writer):
-        t.start()
-    for t in (writer, *readers):
-        t.join(timeout=60)
+                time.sleep(0.002)  # hold the write lock while readers read
+    finally:
+        stop.set()
+        reports = [results.get(timeout=30) for _ in readers]
+        for proc in readers:
+            proc.join(timeout=30)
+        writer.conn.close()
+    failures = [f for _, fs in reports for f in fs]
     assert not failures, failures[:5]
+    assert all(reads > 10 for reads, _ in reports), reports  # both really read alongside
     assert db_rows(path, "select count(*) as n from articles")[0]["n"] == len(CORPUS) + 120
-    mode = db_rows(path, "pragma journal_mode")[0]["journal_mode"]
-    assert mode == "wal"  # readers use snapshots, not locks
-    assert min(reads) > 10, reads  # the readers really ran alongside the writer
+    assert db_rows(path, "pragma journal_mode")[0]["journal_mode"] == "wal"

@@ -34,3 +34,34 @@ def test_zero_config_crawl_stores_only_clean_articles(tmp_path: Path, language: 
         assert row["language"] == language
     run = rows(db, "select * from runs")[0]
     assert run["status"] == "ok" and run["articles_new"] == len(truth)
+
+
+def test_zero_config_on_the_demo_site_keeps_exactly_its_articles(tmp_path: Path, demo_server) -> None:
+    """Section fronts with teasers, tag pages and the home page are not articles."""
+    import json
+
+    from tests.helpers import DEMO_SITE
+
+    manifest = json.loads((DEMO_SITE / "manifest.json").read_text(encoding="utf-8"))
+    db = tmp_path / "t.db"
+    tarikh("crawl", "--url", demo_server.base_url + "/index.html", "--db", str(db), "--no-throttle")
+    stored = {"/" + r["url"].split("/", 3)[3] for r in rows(db, "select url from articles")}
+    assert stored == {a["path"] for a in manifest["articles"]}
+
+
+def test_scrapy_crawl_site_runs_the_same_spider_and_pipelines(tmp_path: Path, demo_server) -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    db = tmp_path / "t.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={demo_server.base_url}/index.html",
+         "-s", f"TARIKH_DB={db}", "-s", "AUTOTHROTTLE_ENABLED=False", "-L", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(rows(db, "select url from articles")) >= 30
+    run = rows(db, "select * from runs")[0]
+    assert run["status"] == "ok" and run["articles_new"] >= 30
