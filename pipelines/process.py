@@ -27,7 +27,7 @@ from pipelines.datepick import (
     pick_date,
 )
 from pipelines.extract import ExtractedPage, ExtractionRules, extract
-from pipelines.furniture import SiteTemplate, strip_furniture
+from pipelines.furniture import SiteTemplate, is_generic_furniture, strip_furniture
 from pipelines.htmlparse import parse_html
 from pipelines.language import detect_language
 from pipelines.textpage import extract_text_page
@@ -136,7 +136,41 @@ def clean_blocks(analysis: Analysis, ctx: SiteContext, *, page_key: str, learn: 
 
 
 def date_of(analysis: Analysis, ctx: SiteContext) -> PickedDate | None:
-    return pick_date(analysis.candidates, hijri_offset=ctx.hijri_offset, tz=ctx.timezone)
+    candidates = weigh_by_layout(analysis, ctx.template)
+    return pick_date(candidates, hijri_offset=ctx.hijri_offset, tz=ctx.timezone)
+
+
+#: A text candidate counts as the dateline when it sits this close under the headline.
+DATELINE_REACH = 2
+
+
+def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[DateCandidate]:
+    """Use where a text date sits relative to the headline, which markup alone may not tell
+    (pages without class names or semantic tags): a date in site furniture above the
+    headline is the header's "today", a short date line just under it is the dateline."""
+    page = analysis.page
+    blocks = page.page_blocks or page.blocks
+    if not page.title or not blocks:
+        return analysis.candidates
+    title_at = next((i for i, b in enumerate(blocks) if b == page.title), None)
+    if title_at is None:
+        return analysis.candidates
+    out = []
+    for cand in analysis.candidates:
+        if cand.source not in ("text", "byline"):
+            out.append(cand)
+            continue
+        found = [i for i, b in enumerate(blocks) if cand.raw in b]
+        if any(title_at < i <= title_at + DATELINE_REACH and len(blocks[i]) <= len(cand.raw) + 40
+               for i in found):
+            cand = dataclasses.replace(cand, weight=max(cand.weight, 3.0))
+        elif found and all(
+            i < title_at and (is_generic_furniture(blocks[i]) or (template and template.is_furniture(blocks[i])))
+            for i in found
+        ):
+            cand = dataclasses.replace(cand, weight=min(cand.weight, -10.0))
+        out.append(cand)
+    return out
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:

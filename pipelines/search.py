@@ -47,6 +47,7 @@ SNIPPET_TOKENS = 24
 _OPEN, _CLOSE, _ELLIPSIS = "\x02", "\x03", "\x04"
 _COLUMNS = ("title", "text")
 _OPERATORS = ("AND", "OR", "NOT")
+_MAX_NESTING = 32  # deeper grouping is a pasted mistake, and Python recursion has a limit
 
 
 class SearchError(ValueError):
@@ -114,7 +115,7 @@ class _Parser:
     """Recursive descent over FTS5's grammar: validates, folds terms, re-emits the query."""
 
     def __init__(self, tokens: list[_Token], query: str) -> None:
-        self.tokens, self.pos, self.query = tokens, 0, query
+        self.tokens, self.pos, self.query, self.depth = tokens, 0, query, 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -175,7 +176,11 @@ class _Parser:
         if tok.kind == "(":
             if (nxt := self.peek()) is not None and nxt.kind == ")":
                 raise SearchError(f"empty parentheses in {self.query!r}")
+            self.depth += 1
+            if self.depth > _MAX_NESTING:
+                raise SearchError(f"more than {_MAX_NESTING} nested parentheses in the query")
             inner = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise SearchError(f"unclosed '(' in {self.query!r}")
@@ -187,7 +192,7 @@ class _Parser:
 def _term(tok: _Token, query: str) -> str:
     folded = " ".join(normalize_for_search(tok.value).split())
     if not any(ch.isalnum() for ch in folded):
-        shown = tok.value or '""'
+        shown = (tok.value + "*" if tok.prefix else tok.value) or '""'
         raise SearchError(f"{shown!r} in {query!r} holds no letter or digit to search for")
     star = "*" if tok.prefix else ""
     if not tok.quoted and _ARABIC_WORD.fullmatch(folded):

@@ -108,6 +108,8 @@ def test_boolean_operators_and_grouping(db) -> None:
     assert set(found(db, "(farmers OR corrections) AND reservoir")) == {"drought", "notice"}
     assert set(found(db, "reservoir farmers")) == {"drought"}  # implicit AND
     assert set(found(db, "title:reservoir")) == {"reservoir"}
+    assert set(found(db, "title:(reservoir OR farmers)")) == {"reservoir", "drought"}
+    assert set(found(db, "title:مدرسة")) == {"minister-visit"}  # Arabic forms inside a filter
 
 
 def test_lowercase_operator_words_are_plain_words(db) -> None:
@@ -122,7 +124,8 @@ def test_punctuation_inside_words_does_not_break_the_query(db) -> None:
 @pytest.mark.parametrize(
     "query",
     ["", "   ", '"unclosed', "(reservoir", "reservoir)", "()", "reservoir AND", "OR reservoir",
-     "NOT reservoir", "reservoir AND OR farmers", "؟ ،", "title:"],
+     "NOT reservoir", "reservoir AND OR farmers", "؟ ،", "title:", "*",
+     "(" * 500 + "reservoir" + ")" * 500],
 )
 def test_malformed_queries_give_a_clear_error(db, query: str) -> None:
     with pytest.raises(SearchError) as info:
