@@ -63,6 +63,9 @@ def test_three_runs_fetch_only_what_is_new(tmp_path: Path, demo_copy: Path) -> N
         _crawl(sites, db)
         assert _article_hits(server) == {}  # no stored article downloaded again
         assert server.hits["/sitemap.xml"] == 1  # but the sitemap and listings are
+        assert server.hits["/en/index.html"] == 1
+        # a listing page whose articles are all known ends the walk down its pagination
+        assert server.hits["/en/page/2.html"] == 0 and server.hits["/ar/page/3.html"] == 0
         assert len(rows(db, "select url from articles")) == len(ARTICLE_PATHS)
 
         new_path = add_article(demo_copy)
@@ -151,3 +154,57 @@ def test_a_dead_site_is_an_unhealthy_run(tmp_path: Path) -> None:
     assert run["status"] == "unhealthy" and run["errors"] >= 1
     health = tarikh("health", "news", "--db", str(db), check=False)
     assert health.returncode == 1 and "BAD news" in health.stdout
+
+
+def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_copy: Path) -> None:
+    """A feed-only profile finds articles through RSS; a newer sitemap <lastmod> than the
+    stored copy makes the next run re-check exactly that article (conditionally)."""
+    items = "".join(
+        f"<item><title>{a['title']}</title><link>{{{{BASE}}}}{a['path']}</link>"
+        f"<pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate></item>"
+        for a in MANIFEST["articles"][:6]
+    )
+    (demo_copy / "feed.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
+        encoding="utf-8")
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with LocalSiteServer(demo_copy) as server:
+        (sites / "feedonly.toml").write_text(
+            f'name = "feedonly"\nfeeds = ["{server.base_url}/feed.rss"]\n'
+            "article_url_patterns = ['/(en|ar|tr)/\\d{4}/']\n", encoding="utf-8")
+        tarikh("crawl", "feedonly", "--db", str(db), "--no-throttle", env={"TARIKH_SITES": str(sites)})
+        assert len(rows(db, "select url from articles")) == 6
+
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        _crawl(sites, db)
+        touched = MANIFEST["articles"][3]["path"]
+        sitemap = demo_copy / "sitemap.xml"
+        text = sitemap.read_text(encoding="utf-8")
+        start = text.index(f"{{{{BASE}}}}{touched}</loc>")
+        end = text.index("</lastmod>", start)
+        text = text[:start] + re.sub(r"<lastmod>[^<]*$", "<lastmod>2099-01-01", text[start:end]) + text[end:]
+        sitemap.write_text(text, encoding="utf-8")
+        server.hits.clear()
+        _crawl(sites, db)
+        assert _article_hits(server) == {touched: 1}
+    run = rows(db, "select * from runs order by id desc limit 1")[0]
+    assert run["not_modified"] == 1 and run["articles_new"] == 0
+
+
+def test_quiet_under_cron_and_logs_to_a_file(tmp_path: Path, demo_copy: Path) -> None:
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    log = tmp_path / "crawl.log"
+    with LocalSiteServer(demo_copy) as server:
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        quiet = _crawl(sites, db)
+        assert quiet.stdout == "" and "INFO" not in quiet.stderr  # no terminal: nothing to say
+        _crawl(sites, db, "--log-file", str(log))
+    assert "INFO" in log.read_text(encoding="utf-8")
+    health = tarikh("health", "--db", str(db), "--json")
+    [report] = json_lines(health.stdout)
+    assert report["site"] == "news" and report["healthy"] and report["articles"] == len(ARTICLE_PATHS)
+    assert report["template_pages"] >= len(ARTICLE_PATHS)
