@@ -109,7 +109,7 @@ def fold(phrase: str) -> str:
     return _SPACES.sub(" ", s.translate(_FOLD)).strip()
 
 
-# Gregorian month names: en, tr, de, fr, es, it, pt, nl, id/ms, sv/da/no, pl, ru; Arabic
+# Gregorian month names: en, tr, de, fr, es, it, pt, nl, id/ms, sv/da/no, pl, ru, ro, cs, hu; Arabic
 # (Egyptian, Levantine, Maghrebi sets) and Persian. Keys are written as they are spelled and
 # folded at import.
 _GREGORIAN_NAMES: dict[int, str] = {
@@ -139,6 +139,14 @@ _GREGORIAN_NAMES: dict[int, str] = {
     "نوفمبر تشرين الثاني نوامبر",
     12: "december dec décembre diciembre dic dicembre dezembro dez dezember desember disember "
     "aralık ara grudnia декабря декабрь ديسمبر كانون الأول دسامبر",
+}
+# Romanian, Czech (genitive, as dates print them) and Hungarian full names; their short forms
+# ("noi", "ian") are ordinary words, so only full names are listed.
+_GREGORIAN_MORE: dict[int, str] = {
+    1: "ianuarie január ledna", 2: "februarie február února", 3: "martie március března",
+    4: "aprilie április dubna", 5: "május května", 6: "iunie június června",
+    7: "iulie július července", 8: "augusztus srpna", 9: "septembrie szeptember září",
+    10: "octombrie október října", 11: "noiembrie listopadu", 12: "decembrie prosince",
 }
 # Multi-word Arabic names (Levantine) must stay together; list them explicitly.
 _GREGORIAN_MULTI = {
@@ -220,9 +228,10 @@ def _key(phrase: str) -> str:
 
 def _build_table() -> dict[str, tuple[str, int]]:
     table: dict[str, tuple[str, int]] = {}
-    for month, names in _GREGORIAN_NAMES.items():
-        for name in names.split():
-            table.setdefault(_key(name), (GREGORIAN, month))
+    for names_by_month in (_GREGORIAN_NAMES, _GREGORIAN_MORE):
+        for month, names in names_by_month.items():
+            for name in names.split():
+                table.setdefault(_key(name), (GREGORIAN, month))
     for name, month in _GREGORIAN_MULTI.items():
         table[_key(name)] = (GREGORIAN, month)
     for month, names in _JALALI_NAMES.items():

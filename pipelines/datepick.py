@@ -9,6 +9,7 @@ because a missing date is better than a wrong one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -45,7 +46,7 @@ class PickedDate:
 # --- priors --------------------------------------------------------------------------------------
 W_PUBLISHED = 10.0  # JSON-LD/meta that say "published"
 W_CREATED = 8.0
-W_META_LOOSE = 7.0  # meta name="date" and friends: usually the publication date
+W_META_LOOSE = 4.5  # meta name="date" and friends: usually the publication date
 W_URL = 8.0
 W_SCRIPT = 6.0
 W_TIME_PUB = 8.0  # <time pubdate>, itemprop=datePublished in the body
@@ -55,6 +56,7 @@ W_TEXT = 0.0
 W_FIRST_TEXT = 3.0
 W_MODIFIED = 1.0  # "updated"/"modified": only when nothing says "published"
 W_NEGATIVE = -10.0  # header today-date, related lists, comments, counters
+W_SOFT = -3.0  # sidebars, widgets, menus, teasers: a last resort (see pick_date)
 MIN_SCORE = 0.5  # below this, no date rather than a guess
 
 _META_PUBLISHED = {
@@ -81,12 +83,19 @@ _META_MODIFIED = {
     "revision_date", "modificationdate", "bt:moddate", "article:modified_date",
 }
 
+# Hard negatives hold other pages' or other people's dates (comments, related lists, the
+# header's "today"); soft ones are page furniture (sidebars, widgets, menus, teasers) that
+# page builders and blog engines also wrap around the article itself, so a date there is only
+# a last resort when the page shows no better one.
 _NEG_CLASS = re.compile(
-    r"(?<![a-z])(?:comment|disqus|respond|reply|related|similar|sidebar|widget|nav|menu"
-    r"|breadcrumb|teaser|recommend|popular|trending|most-?read|more-?(?:news|stories|articles)"
-    r"|readmore|read-more|latest|recent|archive|ticker|newsletter|cookie|banner|advert"
-    r"|promo|carousel|slider|tag-?cloud|pagination|pager|next-post|prev-post|previous|rating"
-    r"|weather|today|current-?date|topbar|top-bar|site-header|masthead|navbar|footer-widget)",
+    r"(?<![a-z])(?:comment|disqus|respond|reply|related|similar|recommend|popular|trending"
+    r"|most-?read|more-?(?:news|stories|articles)|readmore|read-more|latest|recent|ticker"
+    r"|newsletter|cookie|advert|tag-?cloud|pagination|pager|next-post|prev-post|previous|rating"
+    r"|weather|today|current-?date|topbar|top-bar|site-header|masthead|footer-widget)",
+)
+_SOFT_CLASS = re.compile(
+    r"(?<![a-z])(?:sidebar|widget|nav|menu|breadcrumb|teaser|promo(?!ted)|archive|banner"
+    r"|carousel|slider)",
 )
 _POS_CLASS = re.compile(
     r"date|time|publish|posted|byline|dateline|meta|datum|fecha|data|autor|author|info"
@@ -296,11 +305,13 @@ class _Context:
                     in_article = True
                 if node not in self.title_path:
                     if tag in _NEG_TAGS and not in_article:
-                        cap = min(cap, W_NEGATIVE)
+                        cap = min(cap, W_SOFT)
                     elif tag in ("header", "footer") and not in_article:
                         cap = min(cap, W_NEGATIVE / 2)
                     if cue and _NEG_CLASS.search(cue):
                         cap = min(cap, W_NEGATIVE)
+                    elif cue and _SOFT_CLASS.search(cue):
+                        cap = min(cap, W_SOFT)
             if node in self.taken:
                 taken = True
             if node is self.box:
@@ -562,8 +573,9 @@ _EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
 def _parse_candidate(c: DateCandidate, hijri_offset: int) -> ParsedDate | None:
     structured = c.source in ("jsonld", "meta", "time", "url", "selector", "script")
     parsed = parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
-    if parsed is None and c.source in ("byline", "text", "selector") and len(c.raw) <= 12:
-        # a dateline's "28.01.22": two-digit years are only read where a date is expected
+    if parsed is None and c.source in ("byline", "text", "selector") and len(c.raw) <= 40:
+        # a dateline's "28.01.22 12:44": two-digit years are only read where a date is expected
+        # (the scan kept such a string only from a byline or the line under the headline)
         found = find_dates(c.raw, hijri_offset=hijri_offset, short_years=True)
         parsed = found[0] if found else None
     return parsed
@@ -583,6 +595,67 @@ def _utc(parsed: ParsedDate, tz: str | None) -> str | None:
     else:
         return None
     return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _instant(p: ParsedDate) -> dt.datetime | None:
+    if len(p.iso) <= 10:
+        return None
+    return dt.datetime.fromisoformat(p.iso)
+
+
+def _local_days(
+    parsed: list[tuple[DateCandidate, ParsedDate]],
+) -> list[tuple[DateCandidate, ParsedDate]]:
+    """A UTC timestamp that is the same instant as a local one on the page (another field with
+    a non-zero offset, or a structured field without one, same minute) is read on the local
+    day: the day the site printed, which a late-evening article's UTC stamp puts a day later."""
+    utc = [(i, _instant(p)) for i, (c, p) in enumerate(parsed) if p.tz_offset == 0]
+    utc = [(i, t) for i, t in utc if t is not None]
+    if not utc:
+        return parsed
+    local: list[tuple[dt.datetime, int | None]] = []
+    for c, p in parsed:
+        t = _instant(p)
+        if t is None or p.tz_offset == 0:
+            continue
+        if p.tz_offset is None and c.source not in ("jsonld", "meta", "script"):
+            continue
+        local.append((t, p.tz_offset))
+    if not local:
+        return parsed
+    out = list(parsed)
+    for i, t in utc:
+        for lt, offset in local:
+            if lt.date() == t.date():
+                continue
+            shift = lt - t
+            if offset is not None:
+                same = shift == dt.timedelta(minutes=offset)
+            else:  # no offset printed: a whole quarter-hour shift within the world's zones
+                same = abs(shift) <= dt.timedelta(hours=14) and shift.seconds % 900 == 0
+            if same:
+                c, p = out[i]
+                out[i] = (c, dataclasses.replace(p, iso=lt.isoformat(timespec="minutes"),
+                                                 tz_offset=offset))
+                break
+    return out
+
+
+def _last_resort(
+    parsed: list[tuple[DateCandidate, ParsedDate]], url_month: str | None,
+) -> tuple[DateCandidate, ParsedDate] | None:
+    """No candidate has positive support: the best date from plain text or from the page's
+    furniture (sidebars, widgets, menus — not comments, related lists or the header's today),
+    the first one when several are equal, and never one the URL's month contradicts."""
+    best: tuple[float, int] | None = None
+    winner = None
+    for idx, (c, p) in enumerate(parsed):
+        if c.weight < W_SOFT or (url_month is not None and not p.iso.startswith(url_month)):
+            continue
+        key = (c.weight, -idx)
+        if best is None or key > best:
+            best, winner = key, (c, p)
+    return winner
 
 
 def pick_date(
@@ -612,6 +685,7 @@ def pick_date(
         parsed.append((c, p))
     if not parsed:
         return None
+    parsed = _local_days(parsed)
     sources_by_day: dict[str, set[str]] = {}
     url_day: str | None = None
     for c, p in parsed:
@@ -632,8 +706,12 @@ def pick_date(
         key = (score, -c.position, -idx)
         if best is None or key > best:
             best, winner = key, (c, p)
-    if winner is None or best is None or best[0] < MIN_SCORE:
+    if winner is None or best is None:
         return None
+    if best[0] < MIN_SCORE:
+        winner = _last_resort(parsed, url_month)
+        if winner is None:
+            return None
     c, p = winner
     if len(p.iso) == 10:  # the same day with a clock time elsewhere: keep the time
         for c2, p2 in parsed:

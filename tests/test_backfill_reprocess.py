@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -51,8 +52,11 @@ def test_backfill_killed_half_way_and_resumed_stores_every_article_in_range_once
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if db.exists() and len(rows(db, "select url from articles")) >= 4:
-                break
+            try:
+                if db.exists() and len(rows(db, "select url from articles")) >= 4:
+                    break
+            except sqlite3.OperationalError:  # the run has not created its tables yet
+                pass
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)  # killed, not asked to stop
         proc.wait()
