@@ -223,7 +223,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         except ProfileError:
             return SiteContext(site=site)
         return SiteContext(site=site, rules=p.rules, hijri_offset=p.hijri_offset,
-                           timezone=p.timezone or None, language=p.language or None)
+                           timezone=p.timezone or None, language=p.language or None,
+                           calendar=p.calendar)
 
     db = store.connect(args.db)
     run_id = store.start_run(db, args.site or "*", "reprocess", {"since": args.since})

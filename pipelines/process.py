@@ -69,6 +69,7 @@ class SiteContext:
     hijri_offset: int = 0
     timezone: str | None = None
     language: str | None = None
+    calendar: str = "gregorian"  # the profile's hint for numeric dates with no calendar marker
 
 
 def analyse_html(
@@ -137,7 +138,28 @@ def clean_blocks(analysis: Analysis, ctx: SiteContext, *, page_key: str, learn: 
 
 def date_of(analysis: Analysis, ctx: SiteContext) -> PickedDate | None:
     candidates = weigh_by_layout(analysis, ctx.template)
+    candidates = apply_calendar_hint(candidates, ctx.calendar)
     return pick_date(candidates, hijri_offset=ctx.hijri_offset, tz=ctx.timezone)
+
+
+# A numeric date whose year can only be a Hijri or Solar Hijri one (1300–1499), with no marker.
+_UNMARKED_NUMERIC = re.compile(
+    r"^\s*(?:[0-9٠-٩۰-۹]{1,2}[./-][0-9٠-٩۰-۹]{1,2}[./-][0-9٠-٩۰-۹]{4}|"
+    r"[0-9٠-٩۰-۹]{4}[./-][0-9٠-٩۰-۹]{1,2}[./-][0-9٠-٩۰-۹]{1,2})\s*$"
+)
+_CALENDAR_MARKERS = {"hijri": " AH", "jalali": " ش"}
+
+
+def apply_calendar_hint(candidates: list[DateCandidate], calendar: str) -> list[DateCandidate]:
+    """On a site whose profile says it prints Hijri (or Solar Hijri) dates, read a bare
+    numeric date such as 12/03/1440 in that calendar; without the hint it stays ambiguous."""
+    marker = _CALENDAR_MARKERS.get(calendar)
+    if marker is None:
+        return candidates
+    return [
+        dataclasses.replace(c, raw=c.raw + marker) if _UNMARKED_NUMERIC.match(c.raw) else c
+        for c in candidates
+    ]
 
 
 #: A text candidate counts as the dateline when it sits this close under the headline.

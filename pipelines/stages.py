@@ -138,6 +138,7 @@ class FurniturePipeline(_Stage):
             hijri_offset=profile.hijri_offset,
             timezone=profile.timezone or None,
             language=profile.language or None,
+            calendar=profile.calendar,
         )
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:

@@ -65,3 +65,15 @@ def test_a_profile_date_selector_outranks_every_guess() -> None:
     analysis = analyse_html(html, "http://e.com/a", date_selector="div.when")
     picked = date_of(analysis, SiteContext(site="e.com"))
     assert picked is not None and picked.iso == "2018-09-27" and picked.source == "selector"
+
+
+def test_a_profile_calendar_hint_reads_bare_numeric_dates_in_that_calendar() -> None:
+    html = ("<html><body><h1>Headline of a Hijri-dated site</h1><div>12/03/1440</div><p>"
+            + "Body text of the article that is long enough to count as prose. " * 10
+            + "</p></body></html>").encode()
+    analysis = analyse_html(html, "http://e.com/a", date_selector="div")
+    assert date_of(analysis, SiteContext(site="e")) is None  # ambiguous without a hint
+    hijri = date_of(analysis, SiteContext(site="e", calendar="hijri"))
+    assert hijri is not None and hijri.iso == "2018-11-20" and hijri.hijri == (1440, 3, 12)
+    jalali = date_of(analysis, SiteContext(site="e", calendar="jalali"))
+    assert jalali is None  # 1440/03/12 is not a plausible Solar Hijri publication year
