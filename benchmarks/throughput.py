@@ -43,11 +43,19 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], stop: threading.Event) -> None:
+def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], stop: threading.Event,
+                  cpu: dict[int, tuple[str, float]]) -> None:
+    """RSS of the process tree and articles stored, every 0.5 s; CPU seconds per process."""
     proc = psutil.Process(pid)
     t0 = time.monotonic()
     while not stop.is_set():
         rss = tree_rss(proc)
+        try:
+            for p in [proc, *proc.children(recursive=True)]:
+                t = p.cpu_times()
+                cpu[p.pid] = ("main" if p.pid == pid else "worker", t.user + t.system)
+        except psutil.Error:
+            pass
         stored = 0
         if db.exists():
             try:
@@ -102,8 +110,10 @@ def main() -> None:
              "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, int]] = []
+        cpu: dict[int, tuple[str, float]] = {}
         stop = threading.Event()
-        sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop), daemon=True)
+        sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop, cpu),
+                                   daemon=True)
         sampler.start()
         out, err = crawl.communicate()
         wall = time.monotonic() - started
@@ -119,6 +129,11 @@ def main() -> None:
         print(f"tarikh      : {stored} articles stored in {duration:.1f}s crawl "
               f"({wall:.1f}s with start-up) = {stored / duration:.0f} pages/s end to end "
               f"({args.workers} extraction worker(s)); {stored / duration / bare_rate:.0%} of bare Scrapy")
+        main_cpu = sum(c for role, c in cpu.values() if role == "main")
+        worker_cpu = sum(c for role, c in cpu.values() if role == "worker")
+        print(f"CPU per page: {main_cpu / stored * 1000:.2f} ms in the crawl process, "
+              f"{worker_cpu / stored * 1000:.2f} ms in extraction workers "
+              f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         peak = max(s[2] for s in samples) if samples else 0
         print(f"peak RSS    : {peak / 2**20:.0f} MiB (crawler + workers)")
         marks = [samples[int(i * (len(samples) - 1) / 4)] for i in range(5)] if samples else []

@@ -26,7 +26,8 @@ from pipelines.dateparse import ParsedDate, find_dates, parse_date, to_hijri
 class DateCandidate:
     """One date-bearing string and where it was found (picklable for worker processes)."""
 
-    source: str  # "jsonld" | "meta" | "time" | "url" | "byline" | "text" (| "selector")
+    source: str  # "jsonld" | "meta" | "script" | "time" | "url" | "image" | "byline" | "text"
+    # (| "selector" from a site profile)
     raw: str
     weight: float = 0.0
     position: int = 0
@@ -53,7 +54,9 @@ W_TIME_PUB = 8.0  # <time pubdate>, itemprop=datePublished in the body
 W_TIME = 5.0
 W_BYLINE = 5.0
 W_TEXT = 0.0
+W_TIMESTAMP = 4.5  # a date with a clock time under the headline
 W_FIRST_TEXT = 3.0
+W_IMAGE = 0.75  # a dated share-image path: the upload day
 W_MODIFIED = 1.0  # "updated"/"modified": only when nothing says "published"
 W_NEGATIVE = -10.0  # header today-date, related lists, comments, counters
 W_SOFT = -3.0  # sidebars, widgets, menus, teasers: a last resort (see pick_date)
@@ -121,6 +124,7 @@ _URL_FULL = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_\-.]([01]?\d)[/_\-.]([0-3]?\d)(?!\d)"
     r"|(?<![\d])((?:19|20)\d{2})([01]\d)([0-3]\d)(?!\d)"
 )
+_URL_DMY = re.compile(r"(?<!\d)([0-3]?\d)[_\-.]([01]?\d)[_\-.]((?:19|20)\d{2})(?!\d)")
 _URL_PARTIAL = re.compile(r"/((?:19|20)\d{2})/([01]?\d)(?:/|$)")
 _JSONLD_FIELD = re.compile(
     r'"(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{6,40})"'
@@ -137,8 +141,10 @@ def _attrs_cue(el: lxml.html.HtmlElement) -> str:
 
 
 # --- structured data ---------------------------------------------------------------------------
-def _jsonld_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+def _jsonld_candidates(scripts: list[lxml.html.HtmlElement], out: list[DateCandidate]) -> None:
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         text = script.text or ""
         if "date" not in text:
             continue
@@ -184,12 +190,9 @@ def _walk_json(data: object, depth: int = 0):
             yield from _walk_json(item, depth + 1)
 
 
-_META_NODES = lxml.etree.XPath("//meta[@content] | //*[@content][@itemprop or @property]")
-
-
-def _meta_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
-    """<meta> tags, and microdata/RDFa attributes on any element (itemprop, property)."""
-    for meta in _META_NODES(tree):
+def _meta_candidates(metas: list[lxml.html.HtmlElement], out: list[DateCandidate]) -> None:
+    """<meta> tags, in the head or as microdata/RDFa in the body (itemprop, property)."""
+    for meta in metas:
         content = meta.get("content")
         if not content or len(content) > 80:
             continue
@@ -211,7 +214,8 @@ def _meta_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> N
 
 
 def url_candidates(url: str | None) -> list[DateCandidate]:
-    """A dated URL (/2015/11/21/, 2015-11-21, /20151121/) names the day; /2015/11/ the month."""
+    """A dated URL (/2015/11/21/, 2015-11-21, /20151121/, a slug's 29-10-2021) names the day;
+    /2015/11/ the month."""
     if not url:
         return []
     path = url.split("://", 1)[-1]
@@ -220,19 +224,43 @@ def url_candidates(url: str | None) -> list[DateCandidate]:
     if m is not None:
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
         return [DateCandidate("url", f"{y}-{int(mo):02d}-{int(d):02d}", W_URL, 0)]
+    m = _URL_DMY.search(path)
+    if m is not None:  # a European slug's "29-10-2021"; only when the order is unambiguous
+        d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        if mo > 12 >= d:
+            d, mo = mo, d
+        if d > 12 >= mo >= 1 or d == mo:
+            return [DateCandidate("url", f"{y}-{mo:02d}-{d:02d}", W_URL, 0)]
     m = _URL_PARTIAL.search(path)
     if m is not None:
         return [DateCandidate("url", f"{m.group(1)}-{int(m.group(2)):02d}", 0.0, 0)]
     return []
 
 
+def _image_candidates(metas: list[lxml.html.HtmlElement], out: list[DateCandidate]) -> None:
+    """The share image's path (/files/2016/05/04/x.png) names the day it was uploaded, which
+    is the article's day as a rule: weak evidence, it wins only when nothing else speaks."""
+    for meta in metas:
+        if (meta.get("property") or meta.get("name")) not in ("og:image", "twitter:image"):
+            continue
+        m = _URL_FULL.search((meta.get("content") or "").split("://", 1)[-1])
+        if m is not None:
+            y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
+            out.append(DateCandidate("image", f"{y}-{int(mo):02d}-{int(d):02d}", W_IMAGE, 0))
+            return
+
+
 # --- the document walk -------------------------------------------------------------------------
 _HEADINGS = ("h1", "h2", "h3")
 # One XPath pass, in document order, over the nodes that can carry the page's date: headings
 # (to know where the title is), <time>/<abbr>, elements with a class/id/itemprop (bylines) and
-# text nodes; the node-set is built in C, the cheap filters below run in Python.
+# text nodes; the node-set is built in C, the cheap filters below run in Python. Everything
+# under the root but <head> is read: broken pages leave content after </body>, outside it.
 _SCAN = lxml.etree.XPath(
-    "//body//text() | //body//h1 | //body//h2 | //body//h3 | //body//time | //body//abbr[@title]"
+    "/*/*[not(self::head)]//text() | /*/*[not(self::head)]//h1 | /*/*[not(self::head)]//h2"
+    " | /*/*[not(self::head)]//h3 | /*/*[not(self::head)]//time"
+    " | /*/*[not(self::head)]//abbr[@title]"
+    " | /*/*[not(self::head)]//*[@itemprop][@content][not(self::meta)]"
 )
 _BYLINE_DEPTH = 4  # how far above a date's text node a byline class may sit
 _YEARISH = re.compile(r"\d{4}|\d[./]\d\d(?!\d)|[\u0660-\u0669\u06f0-\u06f9]{4}")
@@ -367,10 +395,10 @@ _SCRIPT_FIELD = re.compile(
 )
 
 
-def _script_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
+def _script_candidates(scripts: list[lxml.html.HtmlElement], out: list[DateCandidate]) -> None:
     """Publication fields in a page's inline JavaScript state (apps that render in the browser
     keep the article's metadata there); the first of each page counts, weaker than meta tags."""
-    for script in tree.iter("script"):
+    for script in scripts:
         text = script.text
         if not text or '"' not in text or script.get("type") == "application/ld+json":
             continue
@@ -382,7 +410,6 @@ def _script_candidates(tree: lxml.html.HtmlElement, out: list[DateCandidate]) ->
 
 
 def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
-    _script_candidates(tree, out)
     title = find_title(tree)
     state = _Scan(out, _Context(title), title)
     tried: set[lxml.html.HtmlElement] = set()
@@ -412,6 +439,10 @@ def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> Non
             state.seen_title = True
             continue
         tag = node.tag
+        if node.get("itemprop") and node.get("content"):  # microdata on a body element
+            _meta_candidates([node], out)
+            if tag != "time":
+                continue
         if tag == "time" or tag == "abbr":
             cap, _, taken, _ = state.ctx.of(node)
             if not taken and cap > -100.0:
@@ -485,6 +516,8 @@ def _text_candidates(
             weight = W_NEGATIVE / 2  # above the title, outside the article: a site header
         elif state.seen_title and not state.first_text_done:
             weight = W_FIRST_TEXT  # the first date under the title is usually the byline
+        if weight >= W_TEXT and state.seen_title and len(d.iso) > 10:
+            weight = max(weight, W_TIMESTAMP)  # a date with its clock time is a stamp, not prose
         if ctx < 0:
             weight = min(weight, ctx)
         if (state.seen_title or state.title is None) and ctx >= 0:
@@ -514,18 +547,28 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
     if tree is None:
         return out
     try:
-        _jsonld_candidates(tree, out)
-        _meta_candidates(tree, out)
+        # one pass for scripts and meta tags: every walk of a large page costs ~0.2 ms
+        scripts: list[lxml.html.HtmlElement] = []
+        metas: list[lxml.html.HtmlElement] = []
+        for el in tree.iter("script", "meta"):
+            if el.tag == "script":
+                scripts.append(el)
+            elif el.get("content"):
+                metas.append(el)
+        _jsonld_candidates(scripts, out)
+        _meta_candidates(metas, out)
         canonical = url
         if not canonical or not _URL_FULL.search(canonical):
             link = tree.find('.//link[@rel="canonical"]')
-            og = tree.find('.//meta[@property="og:url"]')
+            og = next((m for m in metas if m.get("property") == "og:url"), None)
             for node, attr in ((link, "href"), (og, "content")):
                 if node is not None and node.get(attr) and _URL_FULL.search(node.get(attr)):
                     canonical = node.get(attr)
                     break
         out.extend(url_candidates(canonical or url))
+        _image_candidates(metas, out)
         if not _structured_is_decisive(out):
+            _script_candidates(scripts, out)
             _scan_document(tree, out)
     except (ValueError, TypeError, RecursionError, lxml.etree.XPathError):
         pass  # broken markup: keep what was collected
@@ -571,7 +614,7 @@ _EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
 
 
 def _parse_candidate(c: DateCandidate, hijri_offset: int) -> ParsedDate | None:
-    structured = c.source in ("jsonld", "meta", "time", "url", "selector", "script")
+    structured = c.source in ("jsonld", "meta", "time", "url", "image", "selector", "script")
     parsed = parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
     if parsed is None and c.source in ("byline", "text", "selector") and len(c.raw) <= 40:
         # a dateline's "28.01.22 12:44": two-digit years are only read where a date is expected
@@ -689,7 +732,7 @@ def pick_date(
     sources_by_day: dict[str, set[str]] = {}
     url_day: str | None = None
     for c, p in parsed:
-        if c.weight > 0:
+        if c.weight > 0 and c.source != "image":  # an image path only speaks when alone
             sources_by_day.setdefault(p.iso[:10], set()).add(_FAMILY.get(c.source, c.source))
         if c.source == "url":
             url_day = p.iso[:10]

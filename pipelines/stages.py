@@ -1,8 +1,8 @@
 """Scrapy item pipelines: thin adapters over `pipelines.process` and `pipelines.store`.
 
 Order (see crawler/settings.py): keep raw → extract → furniture → date → store. The
-CPU-heavy extraction runs in a process pool and zlib in a thread (it releases the GIL),
-so the reactor keeps downloading while pages are analysed.
+CPU-heavy work (zlib, parsing, extraction) runs in a process pool, so the reactor keeps
+downloading while pages are analysed.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from scrapy.exceptions import DropItem
+from twisted.internet import task
 
 from pipelines import store
 from pipelines.furniture import SiteTemplate
@@ -62,34 +63,39 @@ class _Stage:
 
 
 class RawPagePipeline(_Stage):
-    """Compress the fetched HTML for the `pages` table (re-processing needs no refetch)."""
+    """Compress the fetched HTML for the `pages` table (re-processing needs no refetch).
 
-    def open_spider(self) -> None:
-        self.threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tarikh-zlib")
-
-    def close_spider(self) -> None:
-        self.threads.shutdown(wait=True)
-
-    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        item["html_packed"] = await loop.run_in_executor(self.threads, store.pack, item["body"])
-        return item
-
-
-class ExtractPipeline(_Stage):
-    """Parse, collect date candidates and extract the main text, in worker processes."""
-
-    pool: Executor | None = None
+    It also owns the crawl's worker pool (opened first, closed last): zlib at this size is
+    milliseconds of CPU per page, which belongs off the reactor's process like extraction.
+    """
 
     def open_spider(self) -> None:
         workers = self.state.workers
+        self.state.pool = None
         if workers > 0:
             ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker)
+            self.state.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                                  initializer=_warm_worker)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.state.pool is not None:
+            self.state.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        item["html_packed"] = await off_reactor(self.state, store.pack, item["body"])
+        return item
+
+
+async def off_reactor(state: Any, fn: Any, *args: Any) -> Any:
+    """Run CPU-bound work in the crawl's worker pool (inline when it has none)."""
+    pool: Executor | None = getattr(state, "pool", None)
+    if pool is None:
+        return fn(*args)
+    return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+
+
+class ExtractPipeline(_Stage):
+    """Parse, collect date candidates and extract the main text, in the worker pool."""
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         profile = self.state.profile
@@ -97,11 +103,7 @@ class ExtractPipeline(_Stage):
         kwargs = {"encoding": item.get("encoding"), "rules": profile.rules,
                   "date_selector": profile.date_selector}
         try:
-            if self.pool is None:
-                analysis, packed = _analyse(args, kwargs)
-            else:
-                loop = asyncio.get_running_loop()
-                analysis, packed = await loop.run_in_executor(self.pool, _analyse, args, kwargs)
+            analysis, packed = await off_reactor(self.state, _analyse, args, kwargs)
         except Exception as exc:
             logger.warning("extraction failed for %s: %s", item["url"], exc)
             self.state.counters.error(f"extract {item['url']}: {exc}")
@@ -167,17 +169,31 @@ class StorePipeline(_Stage):
             state.run_id = store.start_run(self.db, state.profile.name, state.mode, {})
         self.immature: list[str] = []
         self._since_flush = 0
+        self.batch = store.BatchWriter(self.db)
+        self.flusher = task.LoopingCall(self.batch.flush)
+        self.flusher.start(self.batch.max_seconds, now=False)
+        state.store_pipeline = self
+
+    def write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run one write inside the current batch transaction."""
+        self.batch.begin()
+        conn = self.db.conn
+        conn.execute("savepoint tarikh_item")  # a failing write undoes itself, not the batch
+        try:
+            result = fn(self.db, *args, **kwargs)
+        except BaseException:
+            conn.execute("rollback to tarikh_item")
+            conn.execute("release tarikh_item")
+            raise
+        conn.execute("release tarikh_item")
+        self.batch.wrote()
+        return result
 
     @staticmethod
     def keep_failed_page(crawler: Any, item: dict[str, Any]) -> None:
         """A page we could not process is still kept raw, so `reprocess` can retry it."""
         state = _state(crawler)
-        db = store.connect(state.db_path)
-        try:
-            with store.transaction(db):
-                store.save_page(db, _page_row(item, state, kind="failed"))
-        finally:
-            db.conn.close()
+        state.store_pipeline.write(store.save_page, _page_row(item, state, kind="failed"))
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         state = self.state
@@ -188,12 +204,11 @@ class StorePipeline(_Stage):
         if reason is not None:
             state.counters.drop(reason)
             if reason in ("empty_text", "out_of_range", "no_date_in_range"):
-                with store.transaction(self.db):
-                    store.save_page(self.db, _page_row(item, state, kind=reason))
+                self.write(store.save_page, _page_row(item, state, kind=reason))
             self._maybe_flush()
             raise DropItem(f"{reason}: {item['url']}")
         record["run_id"] = state.run_id
-        result = store.upsert_article(self.db, record, page=_page_row(item, state, kind="article"))
+        result = self.write(store.upsert_article, record, page=_page_row(item, state, kind="article"))
         state.counters.count_write(result)
         state.remember(canonical_url(item["url"]), item.get("etag"), item.get("last_modified"),
                        item["fetched_at"])
@@ -210,6 +225,9 @@ class StorePipeline(_Stage):
 
     def close_spider(self) -> None:
         state = self.state
+        if self.flusher.running:
+            self.flusher.stop()
+        self.batch.flush()
         ctx = getattr(state, "site_ctx", None)
         if ctx is not None:
             store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)

@@ -97,6 +97,10 @@ def test_non_month_words(word: str) -> None:
         ("١٨ كانون الثاني ٢٠١٨", "2018-01-18", "gregorian"),
         ("2015年11月21日", "2015-11-21", "gregorian"),
         ("Sun, 22 Nov 2015 10:37:00 GMT", "2015-11-22T10:37", "gregorian"),
+        # Romanian, Czech and Hungarian month names
+        ("duminică, 20 septembrie 2020 16:20", "2020-09-20T16:20", "gregorian"),
+        ("5. března 2021", "2021-03-05", "gregorian"),
+        ("2021. október 5.", "2021-10-05", "gregorian"),
         # Solar Hijri
         ("۱۳۹۸/۰۶/۱۳", "2019-09-04", "jalali"),
         ("13 Shahrivar 1398", "2019-09-04", "jalali"),

@@ -82,6 +82,75 @@ def test_only_related_dates_gives_no_date() -> None:
     assert _pick(html) is None
 
 
+def test_sidebar_date_is_a_last_resort_but_comment_dates_never() -> None:
+    # a blog engine wraps the article's own date in a "widget": used when nothing else speaks
+    html = """<html><head><title>Haltet die Seen sauber</title></head><body>
+    <div class="widget blog"><h1>Haltet die Seen sauber</h1>
+      <h2 class="date-header">Samstag, 23. Februar 2020</h2><p>Text.</p></div>
+    <section class="comments"><span>24. Februar 2020</span></section></body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2020-02-23"
+    only_comments = """<html><head><title>Haltet die Seen sauber</title></head><body>
+    <h1>Haltet die Seen sauber</h1><p>Text.</p>
+    <section class="comments"><span>24. Februar 2020</span></section></body></html>"""
+    assert _pick(only_comments) is None
+
+
+def test_utc_stamp_is_read_on_the_local_day() -> None:
+    # the same instant as UTC (next day) and with the site's offset: the printed day wins
+    html = """<html><head><title>Arrest made</title>
+    <meta property="article:published_time" content="2023-11-09T06:35:29+00:00">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2023-11-08T22:35:29-08:00"}</script></head>
+    <body><h1>Arrest made</h1></body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso.startswith("2023-11-08")
+
+
+def test_byline_beats_generic_meta_date() -> None:
+    html = """<html><head><title>Faire Lieferketten</title>
+    <meta name="date" content="2020-02-12"></head><body><article>
+    <h1>Faire Lieferketten</h1><p class="news-date">05.02.2020</p><p>Text.</p>
+    </article></body></html>"""
+    picked = _pick(html)
+    assert picked is not None and (picked.iso, picked.source) == ("2020-02-05", "byline")
+
+
+def test_two_digit_year_byline_with_clock_time() -> None:
+    html = """<html><head><title>Kein App Store</title></head><body><h1>Kein App Store</h1>
+    <div class="postinfo"><span class="date">28.09.19 12:44</span></div><p>Text.</p>
+    </body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2019-09-28T12:44"
+
+
+def test_timestamp_outranks_a_date_in_prose() -> None:
+    html = """<html><head><title>GNU General Public License</title></head><body>
+    <h1>GNU General Public License</h1><p>Version 3, 29 June 2007</p>
+    <p>Long text of the licence.</p><p>Updated by the webmasters. 2016/11/18 06:31:41</p>
+    </body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2016-11-18T06:31"
+
+
+def test_content_after_body_is_read() -> None:
+    html = """<html><head><title>Kein Cyberterrorismus</title></head><body>
+    <h1>Kein Cyberterrorismus</h1></body><div><p class="postmetadata">Dieser Beitrag wurde
+    am Samstag, 3. Dezember 2011 veröffentlicht.</p></div></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2011-12-03"
+
+
+def test_dmy_slug_and_share_image_paths() -> None:
+    page = "<html><head><title>Meldung</title>{}</head><body><h1>Meldung</h1></body></html>"
+    picked = _pick(page.format(""), url="https://example.de/meldungen/29-10-2021")
+    assert picked is not None and (picked.iso, picked.source) == ("2021-10-29", "url")
+    assert _pick(page.format(""), url="https://example.de/meldungen/03-04-2021") is None
+    image = '<meta property="og:image" content="https://example.org/files/2016/05/04/a.png">'
+    picked = _pick(page.format(image))
+    assert picked is not None and (picked.iso, picked.source) == ("2016-05-04", "image")
+
+
 def test_url_date_used_when_nothing_else() -> None:
     html = "<html><body><h1>Parken in Paris</h1><p>Ein Text ohne Datum.</p></body></html>"
     picked = _pick(html, url="http://www.example.de/2012/05/11/parken-in-paris/")
