@@ -6,9 +6,10 @@
 the day a person judged right. A page scores when the extracted day equals that day; no date
 counts as wrong (accuracy = right / pages, precision = right / pages with a date, recall =
 pages with a date / pages — htmldate's own definitions). ms/page is the median wall time
-from bytes to date (parse included) on this machine. htmldate runs with its published
-evaluation setting (``original_date=True``; fast: ``extensive_search=False``) and is given
-the same URL tarikh gets.
+from bytes to date (parse included) on this machine; cpu ms is the median CPU time of this
+process per page (time.process_time), which other work on a loaded machine does not
+inflate. htmldate runs with its published evaluation setting (``original_date=True``; fast:
+``extensive_search=False``) and is given the same URL tarikh gets.
 """
 
 from __future__ import annotations
@@ -90,7 +91,10 @@ def htmldate_runner(extensive: bool, with_url: bool):
     return run
 
 
-def score(name: str, results: dict[str, str | None], truth: dict[str, dict], times: list[float]):
+def score(
+    name: str, results: dict[str, str | None], truth: dict[str, dict], times: list[float],
+    cpu: list[float],
+):
     right = sum(1 for u, d in results.items() if d is not None and d == truth[u]["date"])
     found = sum(1 for d in results.values() if d is not None)
     n = len(results)
@@ -102,6 +106,8 @@ def score(name: str, results: dict[str, str | None], truth: dict[str, dict], tim
         "recall": found / n,
         "ms_page": statistics.median(times) * 1000,
         "ms_mean": statistics.fmean(times) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
+        "cpu_mean": statistics.fmean(cpu) * 1000,
     }
 
 
@@ -140,21 +146,25 @@ def main() -> int:
         fn(pages[0][1], pages[0][0], today)  # warm-up: imports and caches
         results: dict[str, str | None] = {}
         times: list[float] = []
+        cpu: list[float] = []
         for url, body in pages:
+            c0 = time.process_time()
             t0 = time.perf_counter()
             results[url] = fn(body, url, today)
             times.append(time.perf_counter() - t0)
-        rows.append(score(name, results, truth, times))
+            cpu.append(time.process_time() - c0)
+        rows.append(score(name, results, truth, times, cpu))
         if name == "tarikh":
             misses = [
                 {"url": u, "file": truth[u]["file"], "truth": truth[u]["date"], "got": d}
                 for u, d in results.items() if d != truth[u]["date"]
             ]
     print(f"htmldate-eval: {len(pages)} pages, {dt.date.today().isoformat()}")
-    print(f"{'system':44} {'accuracy':>8} {'precision':>9} {'recall':>7} {'ms/page':>8} {'mean':>7}")
+    print(f"{'system':44} {'accuracy':>8} {'precision':>9} {'recall':>7} {'ms/page':>8} {'mean':>7}"
+          f" {'cpu ms':>7} {'cpu mean':>8}")
     for r in rows:
         print(f"{r['system']:44} {r['accuracy']:8.3f} {r['precision']:9.3f} {r['recall']:7.3f}"
-              f" {r['ms_page']:8.2f} {r['ms_mean']:7.2f}")
+              f" {r['ms_page']:8.2f} {r['ms_mean']:7.2f} {r['cpu_ms']:7.2f} {r['cpu_mean']:8.2f}")
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for m in misses:

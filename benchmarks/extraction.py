@@ -3,8 +3,9 @@
 Runs tarikh's extraction, trafilatura and readability-lxml over the 181 vendored pages and
 prints precision, recall and F1 with the benchmark's own method (4-token shingles of ``\\w+``
 tokens with counts, per-page tp/fp/fn normalised to sum 1, precision and recall averaged over
-pages, F1 from the two averages), exact-page accuracy, median and mean ms/page and peak
-traced memory.
+pages, F1 from the two averages), exact-page accuracy, median and mean wall ms/page, median
+and mean CPU ms/page (process time, which other load on the machine does not inflate) and
+peak traced memory.
 
     .venv/bin/python benchmarks/extraction.py [--only tarikh] [--worst 10] [--dump out.jsonl]
 
@@ -114,18 +115,21 @@ def load() -> tuple[dict[str, str], dict[str, bytes]]:
     return truth, pages
 
 
-def run(name: str, fn: Callable[[bytes], str], pages: dict[str, bytes]) -> tuple[dict, list]:
-    preds, times = {}, []
+def run(name: str, fn: Callable[[bytes], str],
+        pages: dict[str, bytes]) -> tuple[dict, list[float], list[float]]:
+    """Predictions, wall seconds and CPU seconds per page."""
+    preds, times, cpu = {}, [], []
     fn(next(iter(pages.values())))  # warm-up on one page so imports are not timed
     for key, data in pages.items():
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         try:
             preds[key] = fn(data)
         except Exception as exc:  # an extractor crash counts as an empty prediction
             print(f"  {name} failed on {key[:12]}: {exc!r}", file=sys.stderr)
             preds[key] = ""
         times.append(time.perf_counter() - t0)
-    return preds, times
+        cpu.append(time.process_time() - c0)
+    return preds, times, cpu
 
 
 def peak_memory(fn: Callable[[bytes], str], pages: dict[str, bytes]) -> float:
@@ -151,16 +155,17 @@ def main() -> None:
     names = args.only or list(EXTRACTORS)
     print(f"{len(pages)} pages; timings on one core, bytes -> text")
     header = f"{'extractor':30} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6} {'med ms':>7} " \
-             f"{'mean ms':>7} {'peak MB':>7}"
+             f"{'mean ms':>7} {'med cpu':>7} {'mean cpu':>8} {'peak MB':>7}"
     print(header)
     for name in names:
         fn = EXTRACTORS[name]()
-        preds, times = run(name, fn, pages)
+        preds, times, cpu = run(name, fn, pages)
         s = summarise(truth, preds)
         mem = float("nan") if args.no_memory else peak_memory(fn, pages)
         print(f"{name:30} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
               f"{s['accuracy']:6.3f} {statistics.median(times) * 1e3:7.2f} "
-              f"{statistics.fmean(times) * 1e3:7.2f} {mem:7.1f}", flush=True)
+              f"{statistics.fmean(times) * 1e3:7.2f} {statistics.median(cpu) * 1e3:7.2f} "
+              f"{statistics.fmean(cpu) * 1e3:8.2f} {mem:7.1f}", flush=True)
         if name == "tarikh" and args.worst:
             rows = []
             for key in truth:

@@ -52,7 +52,9 @@ def summary(db_path: str, *, site: str, run_id: int) -> str:
     ).fetchone()[0]
     sample = db.execute(
         "select url, title, published, published_raw, calendar, hijri_year, hijri_month, hijri_day,"
-        " language, text from articles where site = ? order by published desc limit 1",
+        " language, text from articles where site = ?"
+        # show off the hard case: an article dated only in the Hijri calendar, if there is one
+        " order by calendar = 'hijri' desc, published desc limit 1",
         [site],
     ).fetchone()
     lines = [

@@ -52,7 +52,6 @@ class RunOutcome:
 def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int]) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    quiet = not sys.stderr.isatty() and not opts.verbose
     overrides: dict[str, Any] = {
         "TARIKH_DB": db_path,
         "TARIKH_RUN_ID": run_id,
@@ -62,7 +61,8 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         "TARIKH_REFRESH_AFTER": opts.refresh_after if opts.refresh_after is not None else -1,
         "TARIKH_RESUME_RUNS": [str(r) for r in resume_runs],
         "TARIKH_WORKERS": opts.workers,
-        "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else ("WARNING" if quiet else "INFO"),
+        # Warnings only, unless asked: a terminal gets the progress line, cron gets silence.
+        "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else "WARNING",
     }
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
