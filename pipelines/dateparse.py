@@ -48,10 +48,12 @@ _MARK = r"['’ʿʾ‘`´ʼ]"
 _WORD = rf"(?:{_MARK}?{_L}(?:{_L}|[\u064b-\u065f\u0670]|{_MARK}(?={_L}))*{_MARK}?)"
 _PHRASE = rf"(?P<m>{_WORD}(?:[ \t]*[-\u2010][ \t]*{_WORD}|[ \t]+{_WORD}){{0,3}})"
 _ORD = r"(?:st|nd|rd|th|er|ère|e|º|ª|°|\.)?"
+# Persian sites write the era in two letters: ه.ش / هـ.ش / ه ش (hijri shamsi, Solar Hijri)
+# and ه.ق / هـ.ق (hijri qamari, lunar); those are tried before the lone ه / هـ (lunar Hijri).
 _ERA = (
-    r"(?:[ \t]*(?P<era>A\.?\s?H\.?|H\.|H(?![^\W\d_])|هـ\.?|ه(?![^\W\d_])|ھ|ق(?![^\W\d_])"
-    r"|ه\.ق|ه\.ش|هـ\.ش|هـ\.ق|ش(?![^\W\d_])|S\.?H\.?(?![^\W\d_])|AP(?![^\W\d_])"
-    r"|م(?![^\W\d_])|AD(?![^\W\d_])|CE(?![^\W\d_])|M(?![^\W\d_])))?"
+    r"(?:[ \t]*(?P<era>[هھ]ـ?[ \t]*\.?[ \t]*[شق](?![^\W\d_])|A\.?\s?H\.?|H\.|H(?![^\W\d_])"
+    r"|هـ\.?|ه(?![^\W\d_])|ھ|ق(?![^\W\d_])|ش(?![^\W\d_])|S\.?H\.?(?![^\W\d_])"
+    r"|AP(?![^\W\d_])|م(?![^\W\d_])|AD(?![^\W\d_])|CE(?![^\W\d_])|M(?![^\W\d_])))?"
 )
 
 _DMY_TEXT = re.compile(
@@ -97,8 +99,9 @@ _TIME_BEFORE = re.compile(
     r"[ \t]*[,\-|/]?[ \t]*(?:on[ \t]+)?$"
 )
 _HAS_DIGIT = re.compile(r"\d")
-_HIJRI_ERA = re.compile(r"^(?:A\.?\s?H\.?|H\.?|هـ\.?|ه|ھ|ق|ه\.ق|هـ\.ق)$")
-_JALALI_ERA = re.compile(r"^(?:ش|ه\.ش|هـ\.ش|S\.?H\.?|AP)$")
+_ERA_KEY = str.maketrans("ھ", "ه", " \t.ـ")  # "هـ.ش", "ه ش", "A.H." → "هش", "AH"
+_HIJRI_ERA = frozenset({"AH", "H", "ه", "ق", "هق"})
+_JALALI_ERA = frozenset({"ش", "هش", "SH", "AP"})
 _PERSIAN_DIGIT = re.compile(r"[\u06f0-\u06f9]")
 _ARABIC_DIGIT = re.compile(r"[\u0660-\u0669]")
 
@@ -151,10 +154,10 @@ def _clock(h: str, m: str, ap: str | None, apar: str | None) -> tuple[int, int] 
 def _era_calendar(era: str | None) -> str | None:
     if not era:
         return None
-    era = era.strip()
-    if _HIJRI_ERA.match(era):
+    key = era.translate(_ERA_KEY).upper()
+    if key in _HIJRI_ERA:
         return HIJRI
-    if _JALALI_ERA.match(era):
+    if key in _JALALI_ERA:
         return JALALI
     return GREGORIAN
 

@@ -18,8 +18,6 @@ from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encodi
 
 __all__ = ["HtmlParseError", "decode_html", "parse_html"]
 
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class HtmlParseError(ValueError):
@@ -73,19 +71,54 @@ def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     return enc, data.decode(enc, errors="replace")
 
 
+# Parsing UTF-8 bytes directly is the fast path (no str round trip through the parser), so
+# every input is brought to UTF-8 bytes first. Elements get their class from a C-level lookup
+# (plain HtmlElement for every tag) instead of lxml.html's per-element Python callback, which
+# costs a call per element proxy; the form-control subclasses it adds serve no extraction.
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+_XML_DECL_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# C0 controls never occur inside UTF-8 multi-byte sequences, so mapping them byte-wise is safe.
+_CONTROL_TO_SPACE = bytes(32 if (b < 32 and b not in (9, 10, 13)) else b for b in range(256))
+
+
+def _utf8(data: bytes, encoding: str | None) -> bytes:
+    """The page as UTF-8 bytes: itself when it already is (no BOM, decodes cleanly)."""
+    if data.isascii():
+        return data
+    if read_bom(data)[1] is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return data
+    return decode_html(data, encoding)[1].encode("utf-8")
+
+
 def parse_html(data: bytes | str, *, encoding: str | None = None) -> lxml.html.HtmlElement:
     """Parse a page into an lxml HTML tree; raise HtmlParseError only when nothing is usable."""
     if data is None:
         raise HtmlParseError("no input")
-    text = data if isinstance(data, str) else decode_html(bytes(data), encoding)[1]
-    text = _CONTROL.sub(" ", _XML_DECL.sub("", text, count=1))
-    if not text.strip():
+    if isinstance(data, str):
+        raw = data.encode("utf-8", errors="replace")
+    else:
+        raw = _utf8(bytes(data), encoding)
+    if (decl := _XML_DECL_BYTES.match(raw)) is not None:
+        raw = raw[decl.end():]
+    if _CONTROL_BYTES.search(raw):
+        raw = raw.translate(_CONTROL_TO_SPACE)
+    if not raw.strip() or (b"<" not in raw and not raw.decode("utf-8", "replace").strip()):
         raise HtmlParseError("empty document")
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(raw, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         try:  # fragments and very broken markup: let the parser wrap whatever it can
-            tree = lxml.html.fromstring(f"<html><body>{text}</body></html>")
+            tree = lxml.html.fromstring(b"<html><body>" + raw + b"</body></html>",
+                                        parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             raise HtmlParseError(f"unparseable HTML: {exc}") from exc
     if tree is None or not isinstance(tree, lxml.html.HtmlElement):
