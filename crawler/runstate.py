@@ -9,6 +9,7 @@ from typing import Any
 
 from crawler.profiles import SiteProfile
 from pipelines import store
+from pipelines.process import canonical_url
 
 DEFAULT_MAX_DEPTH = 4
 
@@ -115,8 +116,6 @@ class CrawlState:
         self.known[url] = Validator(etag, last_modified, fetched_at)
 
     def should_fetch_unknown(self, url: str) -> bool:
-        from pipelines.process import canonical_url
-
         key = canonical_url(url)
         if key in self.known or key in self.seen_unknown:
             return False
@@ -124,8 +123,6 @@ class CrawlState:
         return True
 
     def mark_seen(self, url: str) -> None:
-        from pipelines.process import canonical_url
-
         self.seen_unknown.add(canonical_url(url))
 
 

@@ -218,10 +218,14 @@ class StorePipeline(_Stage):
         return {k: record[k] for k in ("url", "title", "published", "language")}
 
     def _maybe_flush(self) -> None:
+        """Every 200 pages: the run log and the learned template reach the database, so a
+        watcher sees progress and a killed run keeps most of what it learned."""
         self._since_flush += 1
         if self._since_flush >= 200:
             self._since_flush = 0
             store.update_run(self.db, self.state.run_id, self.state.counters)
+            ctx = self.state.site_ctx
+            store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
 
     def close_spider(self) -> None:
         state = self.state

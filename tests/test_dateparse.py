@@ -135,6 +135,38 @@ def test_both_calendars_agree_and_disagree() -> None:
     assert off.conflict == "gregorian 2018-06-18 != hijri 2018-06-17"
 
 
+# Persian sites mark the era with two letters: ه.ش (hijri shamsi) is the Solar Hijri year,
+# ه.ق (hijri qamari) the lunar one; 5 Mehr 1397 = 27 Sep 2018, 5 Muharram 1440 = 15 Sep 2018.
+@pytest.mark.parametrize(
+    ("text", "iso", "calendar"),
+    [
+        ("1397/07/05 ه.ش", "2018-09-27", "jalali"),
+        ("1397/07/05 هـ.ش", "2018-09-27", "jalali"),
+        ("1397/07/05 ه ش", "2018-09-27", "jalali"),
+        ("1397/07/05 ش", "2018-09-27", "jalali"),
+        ("۱۳۹۷/۰۷/۰۵ ه.ش", "2018-09-27", "jalali"),
+        ("05/07/1397 ھ.ش", "2018-09-27", "jalali"),
+        ("1397/07/05 S.H.", "2018-09-27", "jalali"),
+        ("1440/01/05 ه.ق", "2018-09-15", "hijri"),
+        ("1440/01/05 هـ.ق", "2018-09-15", "hijri"),
+        ("1440/01/05 ق", "2018-09-15", "hijri"),
+        ("1440/01/05 هـ", "2018-09-15", "hijri"),
+        ("1440/01/05 A.H.", "2018-09-15", "hijri"),
+    ],
+)
+def test_two_letter_era_markers(text: str, iso: str, calendar: str) -> None:
+    got = parse_date(text, fallback=False)
+    assert got is not None
+    assert (got.iso, got.calendar, got.raw) == (iso, calendar, text)
+
+
+def test_solar_marker_in_a_persian_line() -> None:
+    found = find_dates("تاریخ انتشار: ۵ مهر ۱۳۹۷ ه.ش - ساعت ۱۰:۳۰")
+    assert [(d.iso, d.calendar) for d in found] == [("2018-09-27T10:30", "jalali")]
+    # an impossible Solar Hijri day under the marker is no date (Mehr has 30 days)
+    assert parse_date("1397/07/31 ه.ش", fallback=False) is None
+
+
 def test_hijri_offset_shifts_the_gregorian_day() -> None:
     assert parse_date("4 Shawwal 1439").iso == "2018-06-18"
     assert parse_date("4 Shawwal 1439", hijri_offset=-1).iso == "2018-06-17"

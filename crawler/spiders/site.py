@@ -37,7 +37,6 @@ PAGINATION_TEXT = re.compile(
 )
 PAGINATION_URL = re.compile(r"(/page/\d+|[?&](page|p|paged|pg)=\d+|/page\d+|/\d+\.html?$)", re.I)
 FEED_TYPES = ("rss", "atom", "xml")
-NON_HTML = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|zip|mp[34]|avi|mov|css|js|ico|woff2?|ttf)$", re.I)
 
 
 def url_date(url: str) -> tuple[date, date] | None:
@@ -95,7 +94,7 @@ class SiteSpider(Spider):
         self.site = profile.name
         self.allowed_domains = [urlsplit(u).hostname or "" for u in profile.start_urls + profile.sitemaps]
         self.allowed_hosts = {h.lower() for h in profile.domains}
-        self.links = LinkExtractor(deny_extensions=[], unique=True)
+        self.links = LinkExtractor(unique=True)  # skips images, archives, media by extension
         self.state: CrawlState | None = None
 
     @classmethod
@@ -231,8 +230,6 @@ class SiteSpider(Spider):
         any_article, all_done = False, True
         for link in links:
             url = link.url
-            if NON_HTML.search(urlsplit(url).path):
-                continue
             kind = self.profile.is_article_url(url)
             if kind:
                 any_article = True
@@ -318,7 +315,7 @@ class SiteSpider(Spider):
 
 def _is_html(response: TextResponse) -> bool:
     ctype = (_header(response.headers, b"Content-Type") or "text/html").lower()
-    return "html" in ctype or "xml" in ctype and b"<html" in response.body[:2048].lower()
+    return "html" in ctype or ("xml" in ctype and b"<html" in response.body[:2048].lower())
 
 
 def _header(headers: Any, name: bytes) -> str | None:
