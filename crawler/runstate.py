@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -9,7 +10,7 @@ from typing import Any
 
 from crawler.profiles import SiteProfile
 from pipelines import store
-from pipelines.process import canonical_url
+from pipelines.process import SiteContext, canonical_url
 
 DEFAULT_MAX_DEPTH = 4
 
@@ -40,6 +41,10 @@ class CrawlState:
     counters: store.RunCounters = field(default_factory=store.RunCounters)
     known: dict[str, Validator] = field(default_factory=dict)
     seen_unknown: set[str] = field(default_factory=set)
+    # Set by the pipelines when the spider opens (pipelines/stages.py):
+    pool: Executor | None = None  # the worker pool for CPU-bound stages
+    site_ctx: SiteContext | None = None  # template and hints of the site being crawled
+    store_pipeline: Any = None  # the one writer of this run's database connection
 
     @classmethod
     def from_settings(cls, settings: Any, profile: SiteProfile) -> CrawlState:
