@@ -65,12 +65,20 @@ _MDY_TEXT = re.compile(
     rf"{_PHRASE}\.?[ \t\-/]*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:[ \t]*,[ \t]*|[ \t]+|\.[ \t]*)"
     rf"(?P<y>\d{{4}})(?![\d])" + _ERA
 )
+# "May 10, 2020" is found from its "10, 2020" and the words just before it: a phrase-first
+# search would try every letter of a paragraph as the start of a month name (~0.5 ms a page).
+_MDY_DAY_YEAR = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:[ \t]*,[ \t]*|[ \t]+|\.[ \t]*)"
+    r"(?P<y>\d{4})(?![\d])" + _ERA
+)
+_MDY_PHRASE = re.compile(rf"{_PHRASE}\.?[ \t\-/]*\Z")
+_MDY_REACH = 72  # a month phrase of up to four words fits in this many characters
 _YMD_TEXT = re.compile(
     rf"(?<![\d.,:/])(?P<y>\d{{4}})\.?[ \t\-/]*{_PHRASE}\.?[ \t\-/]*(?P<d>\d{{1,2}})\.?(?![\d])"
 )
 _ISO = re.compile(
     r"(?<![\d.:/])(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:(?:T|[ \t]+|[ \t]*,[ \t]*)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"(?:(?:T|[ \t]+|[ \t]*,[ \t]*)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{1,2})(?:[.,]\d+)?)?"
     r"(?:[ \t]*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d)|[+-]\d{2}(?![\d:])))?)?(?![\d])"
 )
 _YMD_NUM = re.compile(
@@ -260,20 +268,29 @@ def _scan(t: str, original: str, hijri_offset: int, short_years: bool = False) -
             hits.append(hit)
 
     for lo, hi in _windows(t):
-        for rx, kind in ((_DMY_TEXT, "dmy"), (_MDY_TEXT, "mdy"), (_YMD_TEXT, "ymd")):
+        for m in _MDY_DAY_YEAR.finditer(t, lo, hi):
+            base = max(lo, m.start() - _MDY_REACH)
+            ph = _MDY_PHRASE.search(t[base:m.start()])
+            if ph is None:
+                continue
+            resolved = _month_phrase(ph.group("m"), anchor_end=True)
+            if resolved is not None:
+                cal, month, offset = resolved
+                add(_make_day(cal, int(m.group("y")), month, int(m.group("d")), hijri_offset),
+                    base + ph.start("m") + offset, m.end())
+        for rx in (_DMY_TEXT, _YMD_TEXT):
             pos = lo
             while True:
                 m = rx.search(t, pos, hi)
                 if m is None:
                     break
-                resolved = _month_phrase(m.group("m"), anchor_end=(kind == "mdy"))
+                resolved = _month_phrase(m.group("m"), anchor_end=False)
                 if resolved is None:
                     pos = m.start() + 1
                     continue
                 cal, month, offset = resolved
-                start = m.start("m") + offset if kind == "mdy" else m.start()
                 add(_make_day(cal, int(m.group("y")), month, int(m.group("d")), hijri_offset),
-                    start, m.end())
+                    m.start(), m.end())
                 pos = m.end()
         for rx in (_ISO, _YMD_NUM, _DMY_NUM, _CJK):
             for m in rx.finditer(t, lo, hi):

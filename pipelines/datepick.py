@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.etree
@@ -256,20 +257,32 @@ _HEADINGS = ("h1", "h2", "h3")
 # (to know where the title is), <time>/<abbr>, elements with a class/id/itemprop (bylines) and
 # text nodes; the node-set is built in C, the cheap filters below run in Python. Everything
 # under the root but <head> is read: broken pages leave content after </body>, outside it.
+# (descendant:: rather than //, which libxml2 walks as descendant-or-self::node()/child::)
 _SCAN = lxml.etree.XPath(
-    "/*/*[not(self::head)]//text() | /*/*[not(self::head)]//h1 | /*/*[not(self::head)]//h2"
-    " | /*/*[not(self::head)]//h3 | /*/*[not(self::head)]//time"
-    " | /*/*[not(self::head)]//abbr[@title]"
-    " | /*/*[not(self::head)]//*[@itemprop][@content][not(self::meta)]"
+    " | ".join(
+        f"/*/*[not(self::head)]/descendant::{step}"
+        for step in ("text()", "h1", "h2", "h3", "time", "abbr[@title]",
+                     "*[@itemprop][@content][not(self::meta)]")
+    )
 )
 _BYLINE_DEPTH = 4  # how far above a date's text node a byline class may sit
-_YEARISH = re.compile(r"\d{4}|\d[./]\d\d(?!\d)|[\u0660-\u0669\u06f0-\u06f9]{4}")
+# a 4-digit year (any script's digits: \d is Unicode) or a dd.mm.yy dateline; one leading \d
+# lets the regex engine skip to digits in C, ~3x faster than an alternation per text node
+_YEARISH = re.compile(r"\d(?:\d{3}|[./]\d\d(?!\d))")
 _SKIP_PARENTS = {"script", "style", "noscript", "template", "textarea", "option", "select",
                  "title", "head"}
 
 
 def _norm_title(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+# ElementPath's find() walks the tree in Python, one element proxy per node; XPath stays in C
+_TITLES = lxml.etree.XPath(
+    '(//meta[@property="og:title"]/@content)[1] | (//title)[1]/descendant-or-self::text()',
+    smart_strings=False,
+)
+_CANONICAL = lxml.etree.XPath('(//link[@rel="canonical"]/@href)[1]', smart_strings=False)
 
 
 def find_title(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -279,11 +292,9 @@ def find_title(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if not heads:
         return None
     names = []
-    for node in (tree.find('.//meta[@property="og:title"]'), tree.find(".//title")):
-        if node is not None:
-            value = node.get("content") if node.tag == "meta" else node.text_content()
-            if value:
-                names.append(_norm_title(value))
+    for value in _TITLES(tree):
+        if value:
+            names.append(_norm_title(value))
     if names:
         best, best_len = None, 0
         for h in heads:
@@ -530,11 +541,22 @@ def _structured_is_decisive(cands: list[DateCandidate]) -> bool:
     outranked by anything in the body, so the body need not be read (htmldate's early exit)."""
     url_day = next((c.raw for c in cands if c.source == "url" and len(c.raw) == 10), None)
     latest = dt.date.today() + dt.timedelta(days=1)
+    published: set[str] = set()
+    modified: set[str] = set()
+    for c in cands:
+        if c.source in ("jsonld", "meta") and (c.weight >= W_CREATED or c.weight == W_MODIFIED):
+            p = _parse_cached(c.raw, 0, False)
+            if p is not None:
+                (published if c.weight >= W_CREATED else modified).add(p.iso[:10])
+    if published and any(day > max(published) for day in modified):
+        return False  # which of the two the page shows decides (see _shown_modified)
     for c in cands:
         if c.source in ("jsonld", "meta") and c.weight >= W_PUBLISHED:
-            p = parse_date(c.raw, fallback=False)
+            p = _parse_cached(c.raw, 0, False)
             if p is None or not _EARLIEST <= dt.date.fromisoformat(p.iso[:10]) <= latest:
                 continue
+            if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
+                return False  # a late UTC stamp: the site's local day may be the next one
             return url_day is None or url_day == p.iso[:10]
     return False
 
@@ -559,11 +581,10 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
         _meta_candidates(metas, out)
         canonical = url
         if not canonical or not _URL_FULL.search(canonical):
-            link = tree.find('.//link[@rel="canonical"]')
-            og = next((m for m in metas if m.get("property") == "og:url"), None)
-            for node, attr in ((link, "href"), (og, "content")):
-                if node is not None and node.get(attr) and _URL_FULL.search(node.get(attr)):
-                    canonical = node.get(attr)
+            og = next((m.get("content") for m in metas if m.get("property") == "og:url"), None)
+            for href in (*_CANONICAL(tree), og):
+                if href and _URL_FULL.search(href):
+                    canonical = href
                     break
         out.extend(url_candidates(canonical or url))
         _image_candidates(metas, out)
@@ -613,9 +634,16 @@ _EARLIEST = dt.date(1995, 1, 1)
 _EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
 
 
+@lru_cache(maxsize=4096)
+def _parse_cached(raw: str, hijri_offset: int, fallback: bool) -> ParsedDate | None:
+    """The same stamps recur (JSON-LD and meta print one field twice; the early-exit check and
+    the pick both read them): each string is parsed once. ParsedDate is immutable."""
+    return parse_date(raw, hijri_offset=hijri_offset, fallback=fallback)
+
+
 def _parse_candidate(c: DateCandidate, hijri_offset: int) -> ParsedDate | None:
     structured = c.source in ("jsonld", "meta", "time", "url", "image", "selector", "script")
-    parsed = parse_date(c.raw, hijri_offset=hijri_offset, fallback=structured)
+    parsed = _parse_cached(c.raw, hijri_offset, structured)
     if parsed is None and c.source in ("byline", "text", "selector") and len(c.raw) <= 40:
         # a dateline's "28.01.22 12:44": two-digit years are only read where a date is expected
         # (the scan kept such a string only from a byline or the line under the headline)
@@ -684,6 +712,61 @@ def _local_days(
     return out
 
 
+_SHOWN = ("byline", "text", "time")  # what the page shows its readers
+_LATE_UTC_HOUR = 20
+
+
+def _shown_days(parsed: list[tuple[DateCandidate, ParsedDate]]) -> set[str]:
+    return {p.iso[:10] for c, p in parsed if c.source in _SHOWN and c.weight > 0}
+
+
+def _utc_on_shown_day(
+    parsed: list[tuple[DateCandidate, ParsedDate]], shown: set[str],
+) -> list[tuple[DateCandidate, ParsedDate]]:
+    """A structured UTC stamp in the last hours of its day (from 20:00), whose day the page
+    never shows while it shows the next one, is read on that next day: a site in UTC+1 to +4
+    (Europe, Turkey, the Arab world, Iran) prints its local day, its feed the UTC one."""
+    out = parsed
+    for i, (c, p) in enumerate(parsed):
+        if p.tz_offset != 0 or c.source not in ("jsonld", "meta", "script") or len(p.iso) <= 10:
+            continue
+        t = dt.datetime.fromisoformat(p.iso)
+        day = (t.date() + dt.timedelta(days=1)).isoformat()
+        if t.hour < _LATE_UTC_HOUR or t.date().isoformat() in shown or day not in shown:
+            continue
+        if out is parsed:
+            out = list(parsed)
+        out[i] = (c, dataclasses.replace(p, iso=day, tz_offset=None))
+    return out
+
+
+def _shown_modified(
+    parsed: list[tuple[DateCandidate, ParsedDate]], shown: set[str],
+) -> list[tuple[DateCandidate, ParsedDate]]:
+    """A page that shows readers its structured "modified" day and never its "published" one
+    presents itself as of the modified day (a reworked article republished under its old
+    record): the two structured stamps swap roles."""
+    published = next((p.iso[:10] for c, p in parsed
+                      if c.source in ("jsonld", "meta") and c.weight >= W_CREATED), None)
+    if published is None or published in shown:
+        return parsed
+    modified = next((p.iso[:10] for c, p in parsed
+                     if c.source in ("jsonld", "meta") and c.weight == W_MODIFIED
+                     and p.iso[:10] != published and p.iso[:10] in shown), None)
+    if modified is None:
+        return parsed
+    out = []
+    for c, p in parsed:
+        if c.source in ("jsonld", "meta", "script"):
+            day = p.iso[:10]
+            if day == modified and c.weight == W_MODIFIED:
+                c = dataclasses.replace(c, weight=W_PUBLISHED)
+            elif day == published and c.weight > W_MODIFIED:
+                c = dataclasses.replace(c, weight=W_MODIFIED)
+        out.append((c, p))
+    return out
+
+
 def _last_resort(
     parsed: list[tuple[DateCandidate, ParsedDate]], url_month: str | None,
 ) -> tuple[DateCandidate, ParsedDate] | None:
@@ -729,6 +812,9 @@ def pick_date(
     if not parsed:
         return None
     parsed = _local_days(parsed)
+    shown = _shown_days(parsed)
+    if shown:
+        parsed = _shown_modified(_utc_on_shown_day(parsed, shown), shown)
     sources_by_day: dict[str, set[str]] = {}
     url_day: str | None = None
     for c, p in parsed:

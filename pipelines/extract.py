@@ -95,7 +95,6 @@ _STRONG_POS = re.compile(
     r"story[-_]?body|story-?content|entry-?content|post-?content|post-?body|post-?text|"
     r"article-?text|body-?text|main-?content|field-body|single-content|text-?content", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|·•»«:~/]|[-–—]{1,2}|::)\s+")
 _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
@@ -105,7 +104,7 @@ def _attr_key(el: etree._Element) -> str:
 
 
 def _text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    return " ".join(el.text_content().split())  # = \s+ -> " ", stripped; no regex call
 
 
 # --- metadata ------------------------------------------------------------------------------
@@ -170,7 +169,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str) -> _Meta:
             if el.get("http-equiv", "").lower() == "content-language" and el.get("content"):
                 meta.lang = meta.lang or normalise_lang_tag(el.get("content"))
             continue
-        content = _WS.sub(" ", content).strip()
+        content = " ".join(content.split())
         if key in ("og:title", "twitter:title") and not meta.og_title:
             meta.og_title = content
         elif key in ("og:site_name", "application-name") and not meta.site_name:
@@ -204,8 +203,13 @@ def _split_title(title: str) -> list[str]:
     return [p.strip() for p in _TITLE_SEP.split(title) if p.strip()]
 
 
+def _same_key(text: str) -> str:
+    """What two texts must share to be "the same": whitespace collapsed, case folded."""
+    return " ".join(text.split()).casefold()
+
+
 def _same(a: str, b: str) -> bool:
-    return _WS.sub(" ", a).strip().casefold() == _WS.sub(" ", b).strip().casefold()
+    return _same_key(a) == _same_key(b)
 
 
 def _clean_title(title: str, site_name: str | None, url: str) -> str:
@@ -278,9 +282,8 @@ class _Buf:
         self.links = 0
         self.excluded = False  # some piece is page text but not content text
 
-    def add(self, text: str | None, excluded: bool, link: bool) -> None:
-        if not text:
-            return
+    def add(self, text: str, excluded: bool, link: bool) -> None:
+        """Callers skip empty text themselves: most tails are None, a call costs more."""
         self.page.append(text)
         if excluded:
             self.excluded = True
@@ -290,17 +293,19 @@ class _Buf:
             self.links += len(text.strip())
 
     def flush(self, walk: _Walk) -> None:
-        if self.page:
-            text = _WS.sub(" ", "".join(self.page)).strip()
-            if text:
-                walk.page_blocks.append(text)
+        """Emit the collected text; callers only call it when ``page`` holds something
+        (an empty buffer has nothing to emit and nothing to reset)."""
+        # " ".join(s.split()) collapses whitespace like re.sub(r"\s+", " ", s).strip()
+        text = " ".join("".join(self.page).split())
+        if text:
+            walk.page_blocks.append(text)
             if self.content:
                 if self.excluded:
-                    text = _WS.sub(" ", "".join(self.content)).strip()
+                    text = " ".join("".join(self.content).split())
                 if text:
                     walk.units.append(_Unit(self.el, text, min(self.links, len(text))))
-            self.page = []
-            self.content = []
+        self.page = []
+        self.content = []
         self.links = 0
         self.excluded = False
 
@@ -351,34 +356,49 @@ class _Walk:
 
     def walk(self, el: etree._Element, owner: _Buf, pruned: bool, in_link: bool) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in _DROP_TAGS:
-            owner.add(el.tail, pruned, in_link)
+        if tag.__class__ is not str or tag in _DROP_TAGS:  # comments/PIs have no str tag
+            tail = el.tail
+            if tail:
+                owner.add(tail, pruned, in_link)
             return
-        me_pruned = pruned or self.pruned(el, tag)
+        me_pruned = pruned or (self.prune and self.pruned(el, tag))
         if tag in _BLOCK_TAGS:
-            owner.flush(self)
+            if owner.page:
+                owner.flush(self)
             me = _Buf(el)
-            me.add(el.text, me_pruned, in_link)
+            text = el.text
+            if text:
+                me.add(text, me_pruned, in_link)
+            walk = self.walk
             for child in el:
-                self.walk(child, me, me_pruned, in_link)
-            me.flush(self)
+                walk(child, me, me_pruned, in_link)
+            if me.page:
+                me.flush(self)
         elif tag == "br":  # a line break ends a block: old layouts separate paragraphs so
-            owner.flush(self)
+            if owner.page:
+                owner.flush(self)
         else:
             link = in_link or tag == "a"
-            owner.add(el.text, me_pruned, link)
+            text = el.text
+            if text:
+                owner.add(text, me_pruned, link)
+            walk = self.walk
             for child in el:
-                self.walk(child, owner, me_pruned, link)
-        owner.add(el.tail, pruned, in_link)
+                walk(child, owner, me_pruned, link)
+        tail = el.tail
+        if tail:
+            owner.add(tail, pruned, in_link)
 
 
 def _units(root: etree._Element, *, prune: bool, total_chars: int = 0) -> _Walk:
     w = _Walk(total_chars, prune)
     buf = _Buf(root)
-    buf.add(root.text, False, False)
+    if root.text:
+        buf.add(root.text, False, False)
     for child in root:
         w.walk(child, buf, False, False)
-    buf.flush(w)
+    if buf.page:
+        buf.flush(w)
     return w
 
 
@@ -415,46 +435,57 @@ def _class_weight(el: etree._Element) -> float:
     key = _attr_key(el)
     if not key:
         return 0.0
+    neg, pos, strong = _classify(key)
     w = 0.0
-    if _STRONG_POS.search(key) or el.get("itemprop") == "articleBody":
+    if strong or el.get("itemprop") == "articleBody":
         w += 30
-    elif _POS.search(key):
+    elif pos:
         w += 10
-    if _NEG.search(key):
+    if neg:
         w -= 15
     return w
 
 
+_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
+_NESTED_LINK = etree.XPath("boolean(descendant-or-self::a//a)")
+
+
+def _link_chars(el: etree._Element) -> int:
+    """Characters of link text in ``el``, each link counted whole (a link nested in another
+    counts twice); one XPath call instead of a proxy and text_content() per link."""
+    if _NESTED_LINK(el):
+        return sum(len(a.text_content()) for a in el.iter("a"))
+    return sum(map(len, _LINK_TEXT(el)))
+
+
+_PARAGRAPHS = frozenset(("p", "pre", "blockquote", "li", "dd"))
+
+
 def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict]:
     scores: dict[etree._Element, float] = {}
+    get = scores.get
     for u in units:
         s = _unit_score(u)
         if not s:
             continue
-        el = u.el if u.tag not in ("p", "pre", "blockquote", "td", "li", "dd") else u.el
-        parent = el.getparent() if el.tag in ("p", "pre", "blockquote", "li", "dd") else el
-        if parent is None:
-            continue
-        for level, anc in enumerate(_ancestors(parent, 3)):
-            scores[anc] = scores.get(anc, 0.0) + s / (1 if level == 0 else level * 2)
+        # a paragraph scores for its container, other blocks for themselves; then the
+        # score goes up two more levels at a half and a quarter
+        anc = u.el.getparent() if u.tag in _PARAGRAPHS else u.el
+        for share in (s, s / 2, s / 4):
+            if anc is None:
+                break
+            scores[anc] = get(anc, 0.0) + share
+            anc = anc.getparent()
     if not scores:
         return None, scores
     best, best_score = None, 0.0
     for el, s in sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]:
         total = len(el.text_content()) or 1
-        links = sum(len(a.text_content()) for a in el.iter("a"))
+        links = _link_chars(el)
         adjusted = (s + _class_weight(el)) * (1 - min(links / total, 1))
         if adjusted > best_score:
             best, best_score = el, adjusted
     return best, scores
-
-
-def _ancestors(el: etree._Element, n: int):
-    for _ in range(n):
-        if el is None:
-            return
-        yield el
-        el = el.getparent()
 
 
 def _siblings(best: etree._Element, scores: dict) -> set:
@@ -483,7 +514,7 @@ def _siblings(best: etree._Element, scores: dict) -> set:
             chosen.add(sib)
         elif sib.tag == "p":
             txt = _text(sib)
-            links = sum(len(a.text_content()) for a in sib.iter("a"))
+            links = _link_chars(sib)
             if len(txt) > 80 and links / len(txt) < 0.25:
                 chosen.add(sib)
             elif 0 < len(txt) <= 80 and links == 0 and _SENTENCE_END.search(txt):
@@ -532,12 +563,7 @@ def _page_kind(url: str, meta: _Meta, blocks: list[str], body: etree._Element,
 
 def _headline_links(body: etree._Element) -> int:
     """Links that are headings (<h2><a>) — many of them make a listing page."""
-    n = 0
-    for tag in ("h2", "h3", "h4"):
-        for h in body.iter(tag):
-            if h.find(".//a") is not None:
-                n += 1
-    return n
+    return sum(1 for h in body.iter("h2", "h3", "h4") if h.find(".//a") is not None)
 
 
 # --- public --------------------------------------------------------------------------------
@@ -565,7 +591,8 @@ def _body(tree: lxml.html.HtmlElement) -> etree._Element:
 def _dedupe_title(blocks: list[str], title: str | None) -> list[str]:
     if not title:
         return blocks
-    return [b for b in blocks if not _same(b, title)]
+    key = _same_key(title)
+    return [b for b in blocks if _same_key(b) != key]
 
 
 def _fallback(tree: lxml.html.HtmlElement) -> list[str]:
@@ -577,7 +604,7 @@ def _fallback(tree: lxml.html.HtmlElement) -> list[str]:
         text = trafilatura.extract(tree, include_comments=False, favor_precision=True) or ""
     except Exception:  # noqa: BLE001 - the fallback must never break the pass
         return []
-    return [_WS.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
 def _clean_units(units: list[_Unit], title: str | None) -> list[str]:

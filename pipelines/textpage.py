@@ -24,7 +24,6 @@ from pipelines.language import detect_language
 
 __all__ = ["extract_text_page"]
 
-_WS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?؟۔…:;\"”»'’)\]]\s*$")
 _ALNUM = re.compile(r"[^\W_]+")
 # "By ...", "Yazan: ...", "بقلم ...", "Label: value" lines are bylines/labels, not headlines.
@@ -33,7 +32,7 @@ _BYLINE = re.compile(r"^(?:by|yazan|muhabir|haber|reporter|author|written by|sou
 
 
 def _norm(line: str) -> str:
-    return _WS.sub(" ", line).strip()
+    return " ".join(line.split())  # collapse whitespace runs, strip the ends
 
 
 def _is_prose(line: str) -> bool:

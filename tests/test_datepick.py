@@ -168,6 +168,38 @@ def test_published_meta_beats_modified_meta() -> None:
     assert picked.source == "meta"
 
 
+def test_shown_modified_day_wins_when_published_day_is_not_shown() -> None:
+    head = """<html><head><title>Rents rise again in the city</title>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2021-11-29T14:13:37+01:00",
+      "dateModified": "2022-01-12T14:27:30+01:00"}</script></head><body>
+    <article><h1>Rents rise again in the city</h1>"""
+    # the byline shows only the modified day: the page presents itself as of that day
+    shown_mod = head + '<div class="byline">12.01.2022</div><p>Text.</p></article></body></html>'
+    picked = _pick(shown_mod)
+    assert picked is not None and picked.iso == "2022-01-12T14:27"
+    # the byline shows the published day (too): published stays the date
+    shown_pub = head + '<div class="byline">29.11.2021</div><p>Text.</p></article></body></html>'
+    picked = _pick(shown_pub)
+    assert picked is not None and picked.iso == "2021-11-29T14:13"
+    # nothing shown: published, as before
+    picked = _pick(head + "<p>Text.</p></article></body></html>")
+    assert picked is not None and picked.iso.startswith("2021-11-29")
+
+
+def test_late_utc_stamp_read_on_the_shown_next_day() -> None:
+    html = """<html><head><title>Local elections held</title>
+    <meta property="article:published_time" content="2021-11-04T23:00Z"></head><body>
+    <article><h1>Local elections held</h1><div class="date">5. November 2021</div>
+    <p>Text.</p></article></body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2021-11-05"
+    # at 15:00 UTC no zone of UTC+1 to +4 is on the next day yet: the stamp keeps its day
+    early = html.replace("23:00Z", "15:00Z")
+    picked = _pick(early)
+    assert picked is not None and picked.iso == "2021-11-04T15:00"
+
+
 def test_future_dates_and_copyright_lines_are_not_dates() -> None:
     html = """<html><body><h1>Event preview</h1>
     <p class="date">Posted 4 May 2020</p>

@@ -145,6 +145,24 @@ def test_nothing_usable_raises_parse_error(data: bytes | None) -> None:
         parse_html(data)
 
 
+@pytest.mark.parametrize("declaration", [
+    '<meta charset="windows-1254">',
+    '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-9">',
+    '<?xml version="1.0" encoding="iso-8859-1"?>',
+    "",
+])
+def test_utf8_bytes_parse_as_utf8_whatever_the_page_declares(declaration: str) -> None:
+    html = f"{declaration}<html><body><p>Türkçe çalışma — مرحبا</p></body></html>"
+    tree = parse_html(html.encode("utf-8"), encoding="windows-1252")
+    assert " ".join(tree.text_content().split()) == "Türkçe çalışma — مرحبا"
+
+
+def test_control_characters_become_spaces_and_text_parses_like_bytes() -> None:
+    html = "<html><body><p>one\x00two\x07three ğüş</p></body></html>"
+    from_text, from_bytes = parse_html(html), parse_html(html.encode("utf-8"))
+    assert from_text.text_content() == from_bytes.text_content() == "one two three ğüş"
+
+
 def test_charset_order_of_trust() -> None:
     text = "<p>Türkçe çalışma ğüşıöç</p>"
     assert decode_html(text.encode("cp1254"), "windows-1254")[1] == text  # header wins

@@ -41,6 +41,11 @@ def _file(root: Path, path: str) -> Path:
     "دوشنبه ۲۸ خرداد ۱۳۹۷",
     "تمامی حقوق این سایت محفوظ است",
     "بازگشت به بالا",
+    "Jane Doe contributed reporting from Ankara.",
+    "jane.doe@example.com",
+    "Follow her at twitter.com/janedoe",
+    "(c) 2024 Valley Herald",
+    "Total: 1,234 visits - Online: 12",
 ])
 def test_generic_furniture_lines(block: str) -> None:
     assert is_generic_furniture(block)
@@ -57,6 +62,8 @@ def test_generic_furniture_lines(block: str) -> None:
     "2015",
     "قال المجلس إن المجموع الكلي لميزانية المعرض بلغ 138,993 دولارا هذا العام.",
     "İstasyondan tepeye doğru yukarı çıkın, pazar solunuzda kalacak.",
+    "Readers can write to letters@valleyherald.example with their memories of the old "
+    "bridge, which the council plans to replace next year.",
 ])
 def test_prose_with_furniture_words_is_not_furniture(block: str) -> None:
     assert not is_generic_furniture(block)
