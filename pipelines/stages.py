@@ -23,7 +23,6 @@ from pipelines.process import (
     Analysis,
     SiteContext,
     analyse_html,
-    canonical_url,
     clean_blocks,
     date_of,
     make_record,
@@ -146,7 +145,7 @@ class FurniturePipeline(_Stage):
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         ctx = self.state.site_ctx
         item["template_pages"] = ctx.template.pages_seen
-        item["blocks"] = clean_blocks(item["analysis"], ctx, page_key=canonical_url(item["url"]))
+        item["blocks"] = clean_blocks(item["analysis"], ctx, page_key=item["key"])
         return item
 
 
@@ -177,15 +176,8 @@ class StorePipeline(_Stage):
     def write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one write inside the current batch transaction."""
         self.batch.begin()
-        conn = self.db.conn
-        conn.execute("savepoint tarikh_item")  # a failing write undoes itself, not the batch
-        try:
+        with store.transaction(self.db):  # a savepoint: a failing write undoes only itself
             result = fn(self.db, *args, **kwargs)
-        except BaseException:
-            conn.execute("rollback to tarikh_item")
-            conn.execute("release tarikh_item")
-            raise
-        conn.execute("release tarikh_item")
         self.batch.wrote()
         return result
 
@@ -210,10 +202,10 @@ class StorePipeline(_Stage):
         record["run_id"] = state.run_id
         result = self.write(store.upsert_article, record, page=_page_row(item, state, kind="article"))
         state.counters.count_write(result)
-        state.remember(canonical_url(item["url"]), item.get("etag"), item.get("last_modified"),
+        state.remember(item["key"], item.get("etag"), item.get("last_modified"),
                        item["fetched_at"])
         if item.get("template_pages", 0) < REFINISH_BELOW_PAGES:
-            self.immature.append(canonical_url(item["url"]))
+            self.immature.append(item["key"])
         self._maybe_flush()
         return {k: record[k] for k in ("url", "title", "published", "language")}
 
@@ -265,7 +257,7 @@ def _page_row(item: dict[str, Any], state: Any, *, kind: str) -> dict[str, Any]:
     if packed is None and item.get("body") is not None:
         packed = store.pack(item["body"])
     return {
-        "url": canonical_url(item["url"]),
+        "url": item["key"],
         "site": state.profile.name,
         "status": item.get("status"),
         "fetched_at": item.get("fetched_at"),

@@ -299,10 +299,21 @@ def _create_or_extend(
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT: one writer at a time, all or nothing."""
+    """BEGIN IMMEDIATE … COMMIT: one writer at a time, all or nothing.
+
+    Inside an open transaction (a crawl's batch) it is a SAVEPOINT instead, so a failing
+    write undoes itself and not the rest of the batch.
+    """
     conn = db.conn
     if conn.in_transaction:
-        yield
+        conn.execute("savepoint tarikh_write")
+        try:
+            yield
+        except BaseException:
+            conn.execute("rollback to tarikh_write")
+            conn.execute("release tarikh_write")
+            raise
+        conn.execute("release tarikh_write")
         return
     conn.execute("begin immediate")
     try:
@@ -362,11 +373,6 @@ class BatchWriter:
     def flush(self) -> None:
         if self.db.conn.in_transaction:
             self.db.conn.execute("commit")
-        self._pending = 0
-
-    def abort(self) -> None:
-        if self.db.conn.in_transaction:
-            self.db.conn.execute("rollback")
         self._pending = 0
 
 

@@ -286,6 +286,7 @@ class SiteSpider(Spider):
         headers = response.headers
         return {
             "url": response.url,
+            "key": canonical_url(response.url),  # the `pages` key, computed once
             "site": self.site,
             "status": response.status,
             "body": response.body,
