@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reprocess", help="re-run extraction/furniture/dates on stored pages, no download")
     p.add_argument("site", nargs="?")
     p.add_argument("--since", type=_iso_date, help="only pages fetched on or after this day")
+    p.add_argument("--workers", type=int, default=1, help="processes for the analysis pass")
     _add_db(p)
 
     p = sub.add_parser("extract", help="extract saved HTML or text files; prints JSON Lines")
@@ -229,7 +230,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     db = store.connect(args.db)
     run_id = store.start_run(db, args.site or "*", "reprocess", {"since": args.since})
     report = reprocess(db, site=args.site, since=args.since.isoformat() if args.since else None,
-                       context_for=context_for, run_id=run_id)
+                       context_for=context_for, run_id=run_id, workers=args.workers)
     counters = store.RunCounters(articles_new=report.new, articles_updated=report.changed,
                                  articles_unchanged=report.unchanged, errors=report.failed)
     store.update_run(db, run_id, counters, status="ok" if not report.failed else "unhealthy",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from pipelines.process import Analysis, SiteContext, analyse_html, process_analy
 logger = logging.getLogger(__name__)
 
 REPROCESS_KINDS = ("article", "empty_text", "failed")
+BATCH = 256  # pages analysed per round trip to the pool
 
 
 @dataclass(slots=True)
@@ -39,57 +41,84 @@ def reprocess(
     since: str | None = None,
     context_for: Callable[[str], SiteContext] | None = None,
     run_id: int | None = None,
+    workers: int = 1,
 ) -> ReprocessReport:
     """Re-derive the articles of `site` (all sites if None) from their stored HTML."""
     report = ReprocessReport()
     sites = [site] if site else [r[0] for r in db.execute("select distinct site from pages order by site")]
-    for name in sites:
-        ctx = context_for(name) if context_for else SiteContext(site=name)
-        saved = store.load_template(db, name)
-        learn = saved is None
-        if saved is not None:
-            ctx.template = SiteTemplate.from_json(saved)
-        urls = _page_urls(db, name, since)
-        report.sites.append(name)
-        # Pass 1: analyse the HTML again (the expensive part), keep the result, learn the template.
-        for url in urls:
-            row = db.execute("select html, encoding from pages where url = ?", [url]).fetchone()
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        for name in sites:
+            _reprocess_site(db, name, since, context_for, run_id, pool, report)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return report
+
+
+def _reprocess_site(db: Any, name: str, since: str | None,
+                    context_for: Callable[[str], SiteContext] | None, run_id: int | None,
+                    pool: ProcessPoolExecutor | None, report: ReprocessReport) -> None:
+    ctx = context_for(name) if context_for else SiteContext(site=name)
+    saved = store.load_template(db, name)
+    learn = saved is None
+    if saved is not None:
+        ctx.template = SiteTemplate.from_json(saved)
+    urls = _page_urls(db, name, since)
+    report.sites.append(name)
+    # Pass 1: analyse the HTML again (the expensive part, in parallel when asked), keep the
+    # result, learn the template. Batches bound the memory held at once.
+    for start in range(0, len(urls), BATCH):
+        batch = urls[start:start + BATCH]
+        jobs = []
+        for url in batch:
+            html, encoding = db.execute("select html, encoding from pages where url = ?", [url]).fetchone()
+            jobs.append((url, store.unpack(html) or b"", encoding, ctx.rules))
+        results = pool.map(_analyse_stored, jobs, chunksize=8) if pool else map(_analyse_stored, jobs)
+        for url, outcome in zip(batch, results, strict=True):
             report.pages += 1
-            try:
-                analysis = analyse_html(store.unpack(row[0]) or b"", url, encoding=row[1], rules=ctx.rules)
-            except Exception as exc:  # noqa: BLE001 - a bad stored page is reported, not fatal
-                logger.warning("reprocess: cannot analyse %s: %s", url, exc)
+            if isinstance(outcome, str):
+                logger.warning("reprocess: cannot analyse %s: %s", url, outcome)
                 report.failed += 1
                 continue
+            packed, blocks = outcome
             with store.transaction(db):
-                db.execute("update pages set extracted = ?, error = null where url = ?",
-                           [store.pack(analysis.to_json()), url])
+                db.execute("update pages set extracted = ?, error = null where url = ?", [packed, url])
             if learn:
-                ctx.template.observe(url, analysis.page.page_blocks or analysis.page.blocks)
-        if learn:
-            store.save_template(db, name, ctx.template.to_json(), ctx.template.pages_seen)
-        # Pass 2: furniture, dates, record — cheap, from what pass 1 kept.
-        for url in urls:
-            row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
-            if row is None or row[0] is None:
-                continue
-            analysis = Analysis.from_json(store.unpack(row[0]))
-            record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
-            if not record["text"].strip():
-                report.empty += 1
-                continue
-            old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
-            record["run_id"] = old[0] if old else run_id
+                ctx.template.observe(url, blocks)
+    if learn:
+        store.save_template(db, name, ctx.template.to_json(), ctx.template.pages_seen)
+    # Pass 2: furniture, dates, record — cheap, from what pass 1 kept.
+    for url in urls:
+        row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
+        if row is None or row[0] is None:
+            continue
+        analysis = Analysis.from_json(store.unpack(row[0]))
+        record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
+        if not record["text"].strip():
+            report.empty += 1
+            continue
+        old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
+        record["run_id"] = old[0] if old else run_id
+        with store.transaction(db):
             result = store.upsert_article(db, record)
-            with store.transaction(db):
-                db.execute("update pages set kind = 'article' where url = ?", [url])
-            if result.status == "updated":
-                report.changed += 1
-            elif result.status == "new":
-                report.new += 1
-            else:
-                report.unchanged += 1
-    return report
+            db.execute("update pages set kind = 'article' where url = ?", [url])
+        if result.status == "updated":
+            report.changed += 1
+        elif result.status == "new":
+            report.new += 1
+        else:
+            report.unchanged += 1
+
+
+def _analyse_stored(job: tuple) -> tuple[bytes, list[str]] | str:
+    """One stored page → (packed analysis JSON, blocks for template learning), or the error."""
+    url, html, encoding, rules = job
+    try:
+        analysis = analyse_html(html, url, encoding=encoding, rules=rules)
+    except Exception as exc:  # noqa: BLE001 - a bad stored page is reported, not fatal
+        return f"{type(exc).__name__}: {exc}"
+    return store.pack(analysis.to_json()), analysis.page.page_blocks or analysis.page.blocks
 
 
 def _page_urls(db: Any, site: str, since: str | None) -> list[str]:

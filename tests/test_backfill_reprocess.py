@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.localserver import LocalSiteServer, SiteHandler
 from tests.helpers import ROOT, rows, tarikh, write_profile
 
@@ -82,7 +84,9 @@ def test_backfill_killed_half_way_and_resumed_stores_every_article_in_range_once
     assert json.loads(runs[1]["args"])["since"] == SINCE  # --resume reuses the range
 
 
-def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo_copy: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo_copy: Path,
+                                                            workers: str) -> None:
     db = tmp_path / "t.db"
     sites = tmp_path / "sites"
     sites.mkdir()
@@ -97,7 +101,7 @@ def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo
     assert "'" not in pattern  # a TOML literal string below
     profile.write_text(profile.read_text(encoding="utf-8") + f"furniture_patterns = ['{pattern}']\n",
                        encoding="utf-8")
-    out = tarikh("reprocess", "news", "--db", str(db), env=env).stdout
+    out = tarikh("reprocess", "news", "--db", str(db), "--workers", workers, env=env).stdout
     assert "1 records changed" in out and "without downloading" in out
     row = next(r for r in rows(db, "select * from articles") if r["url"].endswith(target["path"]))
     assert doomed not in row["text"]
