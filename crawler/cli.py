@@ -326,12 +326,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
             _emit(row)
         return EXIT_OK
     print(f"{'id':>4} {'site':18} {'mode':9} {'started':20} {'status':11} "
-          f"{'pages':>6} {'304':>5} {'new':>5} {'upd':>5} {'same':>5} {'drop':>5} {'err':>4}")
+          f"{'pages':>6} {'304':>5} {'new':>5} {'upd':>5} {'same':>5} {'drop':>5} {'skip':>5} {'err':>4}")
     for r in rows:
         print(f"{r['id']:>4} {r['site'][:18]:18} {r['mode']:9} {r['started']:20} {r['status']:11} "
               f"{r['pages_downloaded']:>6} {r['not_modified']:>5} {r['articles_new']:>5} "
               f"{r['articles_updated']:>5} {r['articles_unchanged']:>5} {r['pages_dropped']:>5} "
-              f"{r['errors']:>4}")
+              f"{r['pages_skipped'] or 0:>5} {r['errors']:>4}")
     return EXIT_OK
 
 

@@ -106,7 +106,7 @@ class CrawlState:
         if lastmod is not None and fetched is not None and lastmod > fetched:
             stale = True
         if not stale:
-            self.counters.drop("already_stored")
+            self.counters.skip("already_stored")
             return None
         headers: dict[str, str] = {}
         if known.etag:

@@ -258,13 +258,12 @@ _HEADINGS = ("h1", "h2", "h3")
 # text nodes; the node-set is built in C, the cheap filters below run in Python. Everything
 # under the root but <head> is read: broken pages leave content after </body>, outside it.
 # (descendant:: rather than //, which libxml2 walks as descendant-or-self::node()/child::)
+_SCAN_STEPS = ("text()", "h1", "h2", "h3", "time", "abbr[@title]",
+               "*[@itemprop][@content][not(self::meta)]")
 _SCAN = lxml.etree.XPath(
-    " | ".join(
-        f"/*/*[not(self::head)]/descendant::{step}"
-        for step in ("text()", "h1", "h2", "h3", "time", "abbr[@title]",
-                     "*[@itemprop][@content][not(self::meta)]")
-    )
+    " | ".join(f"/*/*[not(self::head)]/descendant::{step}" for step in _SCAN_STEPS)
 )
+_SCAN_UNDER = lxml.etree.XPath(" | ".join(f"descendant::{step}" for step in _SCAN_STEPS))
 _BYLINE_DEPTH = 4  # how far above a date's text node a byline class may sit
 # a 4-digit year (any script's digits: \d is Unicode) or a dd.mm.yy dateline; one leading \d
 # lets the regex engine skip to digits in C, ~3x faster than an alternation per text node
@@ -277,24 +276,24 @@ def _norm_title(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
-# ElementPath's find() walks the tree in Python, one element proxy per node; XPath stays in C
 _TITLES = lxml.etree.XPath(
     '(//meta[@property="og:title"]/@content)[1] | (//title)[1]/descendant-or-self::text()',
     smart_strings=False,
 )
-_CANONICAL = lxml.etree.XPath('(//link[@rel="canonical"]/@href)[1]', smart_strings=False)
 
 
-def find_title(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def find_title(
+    tree: lxml.html.HtmlElement, names: list[str] | None = None,
+) -> lxml.html.HtmlElement | None:
     """The heading that holds the article's title: the h1–h3 whose text the page's <title> or
-    og:title contains (a logo in an h1 does not), else the first h1."""
+    og:title contains (a logo in an h1 does not), else the first h1. ``names`` are those two
+    texts when the caller has them already (each XPath over the whole page costs ~0.1 ms)."""
     heads = list(tree.iter(*_HEADINGS))[:80]
     if not heads:
         return None
-    names = []
-    for value in _TITLES(tree):
-        if value:
-            names.append(_norm_title(value))
+    if names is None:
+        names = [value for value in _TITLES(tree) if value]
+    names = [_norm_title(value) for value in names if value]
     if names:
         best, best_len = None, 0
         for h in heads:
@@ -420,11 +419,31 @@ def _script_candidates(scripts: list[lxml.html.HtmlElement], out: list[DateCandi
             return
 
 
-def _scan_document(tree: lxml.html.HtmlElement, out: list[DateCandidate]) -> None:
-    title = find_title(tree)
+def _scan_document(
+    tree: lxml.html.HtmlElement, out: list[DateCandidate], names: list[str] | None = None,
+) -> None:
+    _scan_nodes(_SCAN(tree), out, find_title(tree, names))
+
+
+def _dateline_region(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The block that holds the headline and its dateline: the title's parent, or higher while
+    that only wraps the title (and one more element); None when that reaches <body>."""
+    if title is None:
+        return None
+    region = title.getparent()
+    for _ in range(3):
+        if region is None or region.tag in ("body", "html"):
+            return None
+        if len(region) > 2:
+            return region
+        region = region.getparent()
+    return None if region is None or region.tag in ("body", "html") else region
+
+
+def _scan_nodes(nodes, out: list[DateCandidate], title: lxml.html.HtmlElement | None) -> None:
     state = _Scan(out, _Context(title), title)
     tried: set[lxml.html.HtmlElement] = set()
-    for pos, node in enumerate(_SCAN(tree), start=1):
+    for pos, node in enumerate(nodes, start=1):
         if isinstance(node, str):  # a text node ("smart string" knows its parent)
             if state.text_count >= _TEXT_MAX_CANDIDATES or not _YEARISH.search(node):
                 continue
@@ -561,6 +580,40 @@ def _structured_is_decisive(cands: list[DateCandidate]) -> bool:
     return False
 
 
+def _structured_days(cands: list[DateCandidate]) -> set[str]:
+    """The days an article's structured data and URL name when they leave the choice open
+    (published vs modified, a late UTC stamp's next local day, a URL that disagrees): the
+    headline's dateline shows which of them the page presents. Empty without a published one."""
+    days: set[str] = set()
+    published = False
+    for c in cands:
+        if c.source not in ("jsonld", "meta", "url") or c.weight < W_MODIFIED:
+            continue
+        if c.source == "url" and len(c.raw) != 10:
+            continue
+        p = _parse_cached(c.raw, 0, c.source != "url")
+        if p is None:
+            continue
+        day = p.iso[:10]
+        days.add(day)
+        if c.source != "url" and c.weight >= W_CREATED:
+            published = True
+            if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
+                days.add((dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat())
+    return days if published else set()
+
+
+def _shown_days_of(cands: list[DateCandidate]) -> set[str]:
+    """Days the candidates show readers with positive support (see _shown_days)."""
+    days: set[str] = set()
+    for c in cands:
+        if c.source in _SHOWN and c.weight > 0:
+            p = _parse_candidate(c, 0)
+            if p is not None:
+                days.add(p.iso[:10])
+    return days
+
+
 def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandidate]:
     """Candidates from JSON-LD, meta tags, <time>, the URL, bylines and page text, each with a
     prior from its context (header 'today' dates, counters, related and comment dates get a
@@ -572,17 +625,29 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
         # one pass for scripts and meta tags: every walk of a large page costs ~0.2 ms
         scripts: list[lxml.html.HtmlElement] = []
         metas: list[lxml.html.HtmlElement] = []
-        for el in tree.iter("script", "meta"):
-            if el.tag == "script":
+        og_title: str | None = None
+        page_title: str | None = None
+        canonicals: list[str] = []
+        for el in tree.iter("script", "meta", "title", "link"):
+            tag = el.tag
+            if tag == "script":
                 scripts.append(el)
-            elif el.get("content"):
-                metas.append(el)
+            elif tag == "meta":
+                if el.get("content"):
+                    metas.append(el)
+                    if og_title is None and el.get("property") == "og:title":
+                        og_title = el.get("content")
+            elif tag == "title":
+                if page_title is None:
+                    page_title = el.text_content()
+            elif not canonicals and el.get("rel") == "canonical" and el.get("href"):
+                canonicals.append(el.get("href"))
         _jsonld_candidates(scripts, out)
         _meta_candidates(metas, out)
         canonical = url
         if not canonical or not _URL_FULL.search(canonical):
             og = next((m.get("content") for m in metas if m.get("property") == "og:url"), None)
-            for href in (*_CANONICAL(tree), og):
+            for href in (*canonicals, og):
                 if href and _URL_FULL.search(href):
                     canonical = href
                     break
@@ -590,7 +655,16 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
         _image_candidates(metas, out)
         if not _structured_is_decisive(out):
             _script_candidates(scripts, out)
-            _scan_document(tree, out)
+            title = find_title(tree, [t for t in (og_title, page_title) if t])
+            days = _structured_days(out)
+            region = _dateline_region(title) if days else None
+            if region is not None:
+                near: list[DateCandidate] = []
+                _scan_nodes(_SCAN_UNDER(region), near, title)
+                if days & _shown_days_of(near):
+                    out.extend(near)
+                    return out
+            _scan_nodes(_SCAN(tree), out, title)
     except (ValueError, TypeError, RecursionError, lxml.etree.XPathError):
         pass  # broken markup: keep what was collected
     return out

@@ -27,7 +27,7 @@ import sqlite_utils
 from pipelines.searchnorm import NORMALIZATION_VERSION, normalize_for_search
 
 DEFAULT_DB = Path("data/tarikh.db")
-SCHEMA_VERSION = 3  # 3: `meta` table (search normalisation version)
+SCHEMA_VERSION = 4  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "url": str,
@@ -86,6 +86,8 @@ RUN_COLUMNS: dict[str, type] = {
     "articles_unchanged": int,
     "pages_dropped": int,
     "dropped_reasons": str,
+    "pages_skipped": int,
+    "skipped_reasons": str,
     "errors": int,
     "error_samples": str,
     "args": str,
@@ -156,13 +158,21 @@ class RunCounters:
     articles_updated: int = 0
     articles_unchanged: int = 0
     pages_dropped: int = 0
+    pages_skipped: int = 0
     errors: int = 0
     dropped_reasons: dict[str, int] = field(default_factory=dict)
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
 
     def drop(self, reason: str) -> None:
+        """A downloaded page that gave no article."""
         self.pages_dropped += 1
         self.dropped_reasons[reason] = self.dropped_reasons.get(reason, 0) + 1
+
+    def skip(self, reason: str) -> None:
+        """A page not downloaded at all (already stored, out of the backfill's range, …)."""
+        self.pages_skipped += 1
+        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + 1
 
     def error(self, message: str) -> None:
         self.errors += 1
@@ -186,6 +196,8 @@ class RunCounters:
             "articles_unchanged": self.articles_unchanged,
             "pages_dropped": self.pages_dropped,
             "dropped_reasons": json.dumps(self.dropped_reasons, sort_keys=True),
+            "pages_skipped": self.pages_skipped,
+            "skipped_reasons": json.dumps(self.skipped_reasons, sort_keys=True),
             "errors": self.errors,
             "error_samples": json.dumps(self.error_samples, ensure_ascii=False),
         }

@@ -80,6 +80,9 @@ def test_three_runs_fetch_only_what_is_new(tmp_path: Path, demo_copy: Path) -> N
     assert [r["status"] for r in runs] == ["ok", "ok", "ok"]
     assert [r["articles_new"] for r in runs] == [len(ARTICLE_PATHS), 0, 1]
     assert runs[1]["pages_downloaded"] == 0 and runs[2]["pages_downloaded"] == 1
+    skipped = json.loads(runs[1]["skipped_reasons"])
+    assert skipped["already_stored"] >= len(ARTICLE_PATHS) and skipped["pagination_not_followed"] >= 1
+    assert runs[1]["pages_dropped"] == 0
     assert all(r["mode"] == "crawl" and r["ended"] for r in runs)
     listed = json_lines(tarikh("runs", "--db", str(db), "--json").stdout)
     assert [r["id"] for r in listed] == [3, 2, 1]

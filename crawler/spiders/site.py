@@ -245,7 +245,7 @@ class SiteSpider(Spider):
         yield from article_requests
         stop_pagination = any_article and all_done
         if stop_pagination:
-            self.state.counters.drop("pagination_stopped")
+            self.state.counters.skip("pagination_not_followed")
         max_depth = self.state.max_depth
         for url in listings + ([] if stop_pagination else pagination):
             yield Request(url, callback=self.parse_page, errback=self.on_error,
@@ -264,10 +264,10 @@ class SiteSpider(Spider):
         if state.since is not None:
             span = url_date(url)
             if span and (span[1] < state.since or (state.until and span[0] > state.until)):
-                state.counters.drop("out_of_range_by_url")
+                state.counters.skip("out_of_range_by_url")
                 return None
             if lastmod and lastmod.date() < state.since:
-                state.counters.drop("out_of_range_by_lastmod")
+                state.counters.skip("out_of_range_by_lastmod")
                 return None
         key = canonical_url(url)
         headers = state.revalidation_headers(key, lastmod)
