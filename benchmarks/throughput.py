@@ -75,6 +75,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--style", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the generated site and database")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra Scrapy setting for the tarikh crawl (to try a tuning)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tarikh-bench-"))
@@ -107,7 +109,8 @@ def main() -> None:
         started = time.monotonic()
         crawl = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "crawl", "bench", "--db", str(db), "--no-throttle",
-             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False"],
+             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False",
+             *[a for pair in args.set for a in ("-s", pair)]],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, int]] = []
         cpu: dict[int, tuple[str, float]] = {}

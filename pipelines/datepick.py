@@ -284,11 +284,13 @@ _TITLES = lxml.etree.XPath(
 
 def find_title(
     tree: lxml.html.HtmlElement, names: list[str] | None = None,
+    heads: list[lxml.html.HtmlElement] | None = None,
 ) -> lxml.html.HtmlElement | None:
     """The heading that holds the article's title: the h1–h3 whose text the page's <title> or
-    og:title contains (a logo in an h1 does not), else the first h1. ``names`` are those two
-    texts when the caller has them already (each XPath over the whole page costs ~0.1 ms)."""
-    heads = list(tree.iter(*_HEADINGS))[:80]
+    og:title contains (a logo in an h1 does not), else the first h1. ``names`` (those two
+    texts) and ``heads`` (the page's h1–h3 in order) save a walk of the page each when the
+    caller has them already (~0.1 ms apiece)."""
+    heads = (list(tree.iter(*_HEADINGS)) if heads is None else heads)[:80]
     if not heads:
         return None
     if names is None:
@@ -460,7 +462,8 @@ def _scan_nodes(nodes, out: list[DateCandidate], title: lxml.html.HtmlElement | 
                 tried.add(byline[0])
                 if _byline_candidate(byline[0], state, cap, byline[1], pos):
                     state.ctx.taken.add(byline[0])
-                    state.ctx.memo.clear()  # its text nodes must not count again as text
+                    for el in byline[0].iter():  # its text must not count again as text
+                        state.ctx.memo.pop(el, None)
                     continue
             if len(node) >= 6:
                 _text_candidates(str(node), state, cap, in_article, pos, near)
@@ -581,13 +584,13 @@ def _structured_is_decisive(cands: list[DateCandidate]) -> bool:
 
 
 def _structured_days(cands: list[DateCandidate]) -> set[str]:
-    """The days an article's structured data and URL name when they leave the choice open
-    (published vs modified, a late UTC stamp's next local day, a URL that disagrees): the
-    headline's dateline shows which of them the page presents. Empty without a published one."""
+    """The days the page's structured data and URL name (a late UTC stamp also its next day,
+    the site's local one) when they leave the choice open: published vs modified, a URL that
+    disagrees, no "published" field at all. The headline's dateline shows which one the page
+    presents; when it shows one of them, the rest of the body cannot change the pick's day."""
     days: set[str] = set()
-    published = False
     for c in cands:
-        if c.source not in ("jsonld", "meta", "url") or c.weight < W_MODIFIED:
+        if c.source not in ("jsonld", "meta", "script", "url") or c.weight < W_MODIFIED:
             continue
         if c.source == "url" and len(c.raw) != 10:
             continue
@@ -596,11 +599,19 @@ def _structured_days(cands: list[DateCandidate]) -> set[str]:
             continue
         day = p.iso[:10]
         days.add(day)
-        if c.source != "url" and c.weight >= W_CREATED:
-            published = True
-            if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
-                days.add((dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat())
-    return days if published else set()
+        if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
+            days.add((dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat())
+    return days
+
+
+def _has_dateline(cands: list[DateCandidate]) -> bool:
+    import os
+    mode = os.environ.get("DL", "a")
+    if mode == "a":
+        return any(c.source in ("byline", "time") and c.weight >= W_BYLINE for c in cands)
+    if mode == "b":
+        return any(c.source in ("byline", "time", "text") and c.weight >= W_FIRST_TEXT for c in cands)
+    return False
 
 
 def _shown_days_of(cands: list[DateCandidate]) -> set[str]:
@@ -655,13 +666,14 @@ def collect_candidates(tree: lxml.html.HtmlElement, url: str) -> list[DateCandid
         _image_candidates(metas, out)
         if not _structured_is_decisive(out):
             _script_candidates(scripts, out)
-            title = find_title(tree, [t for t in (og_title, page_title) if t])
+            names = [t for t in (og_title, page_title) if t]
             days = _structured_days(out)
-            region = _dateline_region(title) if days else None
+            title = find_title(tree, names)
+            region = _dateline_region(title)
             if region is not None:
                 near: list[DateCandidate] = []
                 _scan_nodes(_SCAN_UNDER(region), near, title)
-                if days & _shown_days_of(near):
+                if (days & _shown_days_of(near)) if days else _has_dateline(near):
                     out.extend(near)
                     return out
             _scan_nodes(_SCAN(tree), out, title)
