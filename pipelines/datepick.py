@@ -605,13 +605,10 @@ def _structured_days(cands: list[DateCandidate]) -> set[str]:
 
 
 def _has_dateline(cands: list[DateCandidate]) -> bool:
-    import os
-    mode = os.environ.get("DL", "a")
-    if mode == "a":
-        return any(c.source in ("byline", "time") and c.weight >= W_BYLINE for c in cands)
-    if mode == "b":
-        return any(c.source in ("byline", "time", "text") and c.weight >= W_FIRST_TEXT for c in cands)
-    return False
+    """A date in a byline element or a <time> with full weight, in the headline's own block:
+    with no structured date to check it against, the page's dateline, which nothing further
+    down (body text, sidebars, related lists, comments) outranks."""
+    return any(c.source in ("byline", "time") and c.weight >= W_BYLINE for c in cands)
 
 
 def _shown_days_of(cands: list[DateCandidate]) -> set[str]:
