@@ -260,3 +260,64 @@ def test_broken_input_never_crashes() -> None:
     assert pick_date([DateCandidate("meta", "not a date", 10.0, 0)]) is None
     tree = lxml.html.fromstring("<div><p>3 March 2020<span></div>")
     assert collect_candidates(tree, "") is not None
+
+
+ARTICLE_TAIL = """
+  <div class="entry-content"><p>Body text of the article.</p>
+    <p>On 12 May 2019 the council met again.</p></div>
+  <section class="comments"><div class="comment">Posted 14 May 2019 by a reader</div></section>
+"""
+
+
+def test_dateline_by_the_headline_settles_published_vs_modified() -> None:
+    """Published and modified stamps differ: the headline's dateline says which one the page
+    presents, and the body past it (its prose and comment dates) is not read."""
+    html = f"""<html><head><title>Council budget approved</title>
+    <meta property="article:published_time" content="2019-03-01T09:00:00+01:00">
+    <meta property="article:modified_time" content="2019-05-10T09:00:00+01:00">
+    </head><body>{HEADER}<article>
+    <header class="entry-header"><h1>Council budget approved</h1>
+      <div class="entry-meta">Published 1 March 2019</div><p class="lead">Lead.</p></header>
+    {ARTICLE_TAIL}</article></body></html>"""
+    tree = lxml.html.fromstring(html)
+    candidates = collect_candidates(tree, "https://example.org/news/budget")
+    assert not any("May 2019" in c.raw for c in candidates if c.source in ("text", "byline"))
+    picked = pick_date(candidates)
+    assert picked is not None and picked.iso.startswith("2019-03-01")
+
+
+def test_dateline_showing_the_modified_day_makes_it_the_date() -> None:
+    html = f"""<html><head><title>Council budget approved</title>
+    <meta property="article:published_time" content="2019-03-01T09:00:00+01:00">
+    <meta property="article:modified_time" content="2019-05-10T09:00:00+01:00">
+    </head><body><article>
+    <header class="entry-header"><h1>Council budget approved</h1>
+      <div class="entry-meta">10 May 2019</div><p class="lead">Lead.</p></header>
+    {ARTICLE_TAIL}</article></body></html>"""
+    picked = _pick(html, "https://example.org/news/budget")
+    assert picked is not None and picked.iso.startswith("2019-05-10")
+
+
+def test_byline_by_the_headline_without_structured_data() -> None:
+    html = f"""<html><head><title>Harbour reopens</title></head><body>{HEADER}
+    <div class="post"><h1>Harbour reopens</h1><div class="byline">By A. Writer, 3 April 2020</div>
+    <p>Text.</p></div>{ARTICLE_TAIL}</body></html>"""
+    picked = _pick(html, "https://example.org/harbour")
+    assert picked is not None
+    assert (picked.iso, picked.source) == ("2020-04-03", "byline")
+
+
+def test_body_is_read_when_the_headline_block_shows_no_date() -> None:
+    """Nothing by the headline: the whole page is read, and a dateline further down counts."""
+    html = """<html><head><title>Council budget approved</title>
+    <meta property="article:published_time" content="2019-03-01T09:00:00+01:00">
+    <meta property="article:modified_time" content="2019-05-10T09:00:00+01:00">
+    </head><body><article>
+    <header class="entry-header"><h1>Council budget approved</h1><p>Lead.</p><p>More.</p></header>
+    <div class="entry-content"><p>Body text.</p></div>
+    <footer class="entry-footer">Published 1 March 2019</footer></article></body></html>"""
+    tree = lxml.html.fromstring(html)
+    candidates = collect_candidates(tree, "https://example.org/news/budget")
+    assert any(c.source == "byline" and "1 March 2019" in c.raw for c in candidates)
+    picked = pick_date(candidates)
+    assert picked is not None and picked.iso.startswith("2019-03-01")
