@@ -231,14 +231,13 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     run_id = store.start_run(db, args.site or "*", "reprocess", {"since": args.since})
     report = reprocess(db, site=args.site, since=args.since.isoformat() if args.since else None,
                        context_for=context_for, run_id=run_id, workers=args.workers)
-    counters = store.RunCounters(articles_new=report.new, articles_updated=report.changed,
-                                 articles_unchanged=report.unchanged, errors=report.failed)
-    store.update_run(db, run_id, counters, status="ok" if not report.failed else "unhealthy",
-                     exit_code=EXIT_OK if not report.failed else EXIT_UNHEALTHY)
+    c = report.counters
+    code = EXIT_OK if not c.errors else EXIT_UNHEALTHY
+    store.update_run(db, run_id, c, status="ok" if not c.errors else "unhealthy", exit_code=code)
     print(f"reprocessed {report.pages} stored pages of {len(report.sites)} site(s) without downloading: "
-          f"{report.changed} records changed, {report.new} new, {report.unchanged} unchanged, "
-          f"{report.empty} with no text, {report.failed} failed")
-    return EXIT_OK if not report.failed else EXIT_UNHEALTHY
+          f"{c.articles_updated} records changed, {c.articles_new} new, {c.articles_unchanged} unchanged, "
+          f"{report.empty} with no text, {c.errors} failed")
+    return code
 
 
 # ---- single pages and strings -------------------------------------------------------------

@@ -25,13 +25,12 @@ BATCH = 256  # pages analysed per round trip to the pool
 
 @dataclass(slots=True)
 class ReprocessReport:
+    """What a re-process did; `counters` is what goes to the run log."""
+
     pages: int = 0
-    changed: int = 0
-    new: int = 0
-    unchanged: int = 0
-    failed: int = 0
     empty: int = 0
     sites: list[str] = field(default_factory=list)
+    counters: store.RunCounters = field(default_factory=store.RunCounters)
 
 
 def reprocess(
@@ -79,7 +78,7 @@ def _reprocess_site(db: Any, name: str, since: str | None,
             report.pages += 1
             if isinstance(outcome, str):
                 logger.warning("reprocess: cannot analyse %s: %s", url, outcome)
-                report.failed += 1
+                report.counters.error(f"analyse {url}: {outcome}")
                 continue
             packed, blocks = outcome
             with store.transaction(db):
@@ -103,12 +102,7 @@ def _reprocess_site(db: Any, name: str, since: str | None,
         with store.transaction(db):
             result = store.upsert_article(db, record)
             db.execute("update pages set kind = 'article' where url = ?", [url])
-        if result.status == "updated":
-            report.changed += 1
-        elif result.status == "new":
-            report.new += 1
-        else:
-            report.unchanged += 1
+        report.counters.count_write(result)
 
 
 def _analyse_stored(job: tuple) -> tuple[bytes, list[str]] | str:
