@@ -370,21 +370,31 @@ class _Context:
         return self.memo[el]
 
 
-def _title_box(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
-    """The small block around the title (its parent, or higher while that only wraps the
-    title): a date inside it is the article's dateline, above or below the headline."""
+def _headline_block(
+    title: lxml.html.HtmlElement | None, *, climbs: int, max_children: int | None = None
+) -> lxml.html.HtmlElement | None:
+    """The block around the headline: its parent, or higher (up to `climbs` steps) while that
+    only wraps the title and one more element. None when that reaches <body>, or when it has
+    more than `max_children` children (too big to be the headline's own block)."""
     if title is None:
         return None
-    box = title.getparent()
-    for _ in range(2):
-        if box is None or box.tag in ("body", "html"):
+    block = title.getparent()
+    for _ in range(climbs):
+        if block is None or block.tag in ("body", "html"):
             return None
-        if len(box) > 2:
+        if len(block) > 2:
             break
-        box = box.getparent()
-    if box is None or box.tag in ("body", "html") or len(box) > 12:
+        block = block.getparent()
+    if block is None or block.tag in ("body", "html"):
         return None
-    return box
+    if max_children is not None and len(block) > max_children:
+        return None
+    return block
+
+
+def _title_box(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """A date inside the small block around the title is the article's dateline."""
+    return _headline_block(title, climbs=2, max_children=12)
 
 
 @dataclass(slots=True)
@@ -443,18 +453,8 @@ def _nodeset(el: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElement]:
 
 
 def _dateline_region(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
-    """The block that holds the headline and its dateline: the title's parent, or higher while
-    that only wraps the title (and one more element); None when that reaches <body>."""
-    if title is None:
-        return None
-    region = title.getparent()
-    for _ in range(3):
-        if region is None or region.tag in ("body", "html"):
-            return None
-        if len(region) > 2:
-            return region
-        region = region.getparent()
-    return None if region is None or region.tag in ("body", "html") else region
+    """The block that holds the headline and its dateline (read first, before the page)."""
+    return _headline_block(title, climbs=3)
 
 
 def _scan_nodes(
