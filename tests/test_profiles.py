@@ -77,3 +77,14 @@ def test_a_profile_calendar_hint_reads_bare_numeric_dates_in_that_calendar() -> 
     assert hijri is not None and hijri.iso == "2018-11-20" and hijri.hijri == (1440, 3, 12)
     jalali = date_of(analysis, SiteContext(site="e", calendar="jalali"))
     assert jalali is None  # 1440/03/12 is not a plausible Solar Hijri publication year
+
+
+def test_a_profile_hijri_offset_shifts_the_sites_hijri_dates() -> None:
+    """Some sites reckon the Hijri month a day off Umm al-Qura; the profile says by how much."""
+    html = ("<html><body><h1>A story dated only in the Hijri calendar</h1>"
+            "<div class='byline'>4 Shawwal 1439 AH</div><p>"
+            + "Body text of the article that is long enough to count as prose. " * 10
+            + "</p></body></html>").encode()
+    analysis = analyse_html(html, "http://e.com/a", date_selector="div.byline")
+    assert date_of(analysis, SiteContext(site="e")).iso == "2018-06-18"
+    assert date_of(analysis, SiteContext(site="e", hijri_offset=1)).iso == "2018-06-19"
