@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -129,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except CannotRun as exc:
         print(f"tarikh: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except sqlite3.OperationalError as exc:  # locked past the busy timeout, unreadable file, …
+        print(f"tarikh: database {getattr(args, 'db', '?')}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
 

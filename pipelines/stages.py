@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
@@ -200,7 +201,12 @@ class StorePipeline(_Stage):
             self._maybe_flush()
             raise DropItem(f"{reason}: {item['url']}")
         record["run_id"] = state.run_id
-        result = self.write(store.upsert_article, record, page=_page_row(item, state, kind="article"))
+        try:
+            result = self.write(store.upsert_article, record, page=_page_row(item, state, kind="article"))
+        except sqlite3.Error as exc:  # e.g. locked by another writer past the busy timeout
+            logger.error("could not store %s: %s", item["url"], exc)
+            state.counters.error(f"store {item['url']}: {exc}")
+            raise DropItem(f"not stored (next run fetches it again): {item['url']}") from exc
         state.counters.count_write(result)
         state.remember(item["key"], item.get("etag"), item.get("last_modified"),
                        item["fetched_at"])

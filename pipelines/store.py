@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import zlib
@@ -27,6 +28,9 @@ import sqlite_utils
 from pipelines.searchnorm import NORMALIZATION_VERSION, normalize_for_search
 
 DEFAULT_DB = Path("data/tarikh.db")
+#: Seconds a write waits for another writer (another site's crawl, an analyst's tool) before
+#: "database is locked"; $TARIKH_BUSY_TIMEOUT overrides it.
+BUSY_TIMEOUT = float(os.environ.get("TARIKH_BUSY_TIMEOUT", "30"))
 SCHEMA_VERSION = 4  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped
 
 ARTICLE_COLUMNS: dict[str, type] = {
@@ -207,12 +211,12 @@ def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_
     """Open (and migrate) the database; WAL and a busy timeout so readers never see 'locked'."""
     path = Path(path)
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        conn.execute("pragma busy_timeout = 30000")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         return sqlite_utils.Database(conn)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("pragma busy_timeout = 30000")
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+    conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     db = sqlite_utils.Database(conn)
     db.enable_wal()
     conn.execute("pragma synchronous = normal")

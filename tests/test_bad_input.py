@@ -77,3 +77,28 @@ def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path) -> None:
     # Pages that could not give an article are kept raw for a later `reprocess`.
     kept = {r["url"].split("/", 3)[3]: r["kind"] for r in rows(db, "select url, kind from pages")}
     assert kept.get("en/2020/01/empty.html") in ("empty_text", "failed")
+
+
+def test_a_locked_database_is_a_clear_error_and_loses_nothing(tmp_path: Path, demo_copy: Path) -> None:
+    """Another writer holding the database past the busy timeout: the run says so and exits 3;
+    once the lock is gone the next run stores everything."""
+    import sqlite3
+
+    from pipelines import store
+
+    db = tmp_path / "t.db"
+    store.connect(db).conn.close()  # an existing database
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("begin immediate")  # an analyst's tool writing, never committing
+    env = {"TARIKH_SITES": str(sites), "TARIKH_BUSY_TIMEOUT": "1"}
+    with LocalSiteServer(demo_copy) as server:
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        proc = tarikh("crawl", "news", "--db", str(db), "--no-throttle", env=env, check=False)
+        assert proc.returncode == 3
+        assert "database is locked" in proc.stderr and "Traceback" not in proc.stderr
+        holder.execute("rollback")
+        holder.close()
+        tarikh("crawl", "news", "--db", str(db), "--no-throttle", env=env)
+    assert len(rows(db, "select url from articles")) == len(MANIFEST["articles"])
