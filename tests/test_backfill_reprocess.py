@@ -109,3 +109,32 @@ def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo
     run = rows(db, "select * from runs order by id desc limit 1")[0]
     assert run["mode"] == "reprocess" and run["pages_downloaded"] == 0 and run["articles_updated"] == 1
 
+
+
+def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_copy: Path) -> None:
+    """A site without a sitemap: the profile's archive_url_template gives one archive page per
+    month of the range, and only those are fetched."""
+    by_month: dict[str, list[dict]] = {}
+    for article in MANIFEST["articles"]:
+        by_month.setdefault(article["path"].split("/")[2] + "/" + article["path"].split("/")[3], []).append(article)
+    for month, articles in by_month.items():
+        page = demo_copy / "archive" / f"{month}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        links = "".join(f'<li><a href="{a["path"]}">{a["title"]}</a></li>' for a in articles)
+        page.write_text(f"<html><body><h1>Archive {month}</h1><ul>{links}</ul></body></html>",
+                        encoding="utf-8")
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with LocalSiteServer(demo_copy) as server:
+        (sites / "news.toml").write_text(
+            f'name = "news"\nstart_urls = ["{server.base_url}/no-home-page.html"]\n'
+            "article_url_patterns = ['/(en|ar|tr)/\\d{4}/\\d{2}/']\n"
+            'archive_url_template = "{base}/archive/{year}/{month:02d}.html"\n', encoding="utf-8")
+        proc = tarikh("backfill", "news", "--since", "2019-01-01", "--until", "2019-12-31", "--db", str(db),
+                      "--no-throttle", env={"TARIKH_SITES": str(sites)}, check=False)
+        archive_hits = {p for p, n in server.hits.items() if p.startswith("/archive/") and n}
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]  # the missing home page is an error
+    assert archive_hits == {f"/archive/2019/{m:02d}.html" for m in range(1, 13)}
+    expected = {a["path"] for a in MANIFEST["articles"] if a["published"].startswith("2019")}
+    assert sorted(_stored_paths(db)) == sorted(expected) and expected
