@@ -138,3 +138,33 @@ def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_co
     assert archive_hits == {f"/archive/2019/{m:02d}.html" for m in range(1, 13)}
     expected = {a["path"] for a in MANIFEST["articles"] if a["published"].startswith("2019")}
     assert sorted(_stored_paths(db)) == sorted(expected) and expected
+
+
+def test_backfill_skips_child_sitemaps_last_modified_before_the_range(tmp_path: Path, demo_copy: Path) -> None:
+    """A sitemap index: a child sitemap untouched since before --since holds only older URLs."""
+    old = [a for a in MANIFEST["articles"] if a["published"] < "2017"]
+    new = [a for a in MANIFEST["articles"] if a["published"] >= "2017"]
+
+    def urlset(articles: list[dict]) -> str:
+        locs = "".join(f"<url><loc>{{{{BASE}}}}{a['path']}</loc></url>" for a in articles)
+        return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+
+    (demo_copy / "sitemap-old.xml").write_text(urlset(old), encoding="utf-8")
+    (demo_copy / "sitemap-new.xml").write_text(urlset(new), encoding="utf-8")
+    (demo_copy / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>{{BASE}}/sitemap-old.xml</loc><lastmod>2016-12-31</lastmod></sitemap>"
+        "<sitemap><loc>{{BASE}}/sitemap-new.xml</loc><lastmod>2024-06-17</lastmod></sitemap>"
+        "</sitemapindex>", encoding="utf-8")
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with LocalSiteServer(demo_copy) as server:
+        (sites / "news.toml").write_text(
+            f'name = "news"\nsitemaps = ["{server.base_url}/sitemap.xml"]\n'
+            "article_url_patterns = ['/(en|ar|tr)/\\\\d{4}/\\\\d{2}/']\n", encoding="utf-8")
+        tarikh("backfill", "news", "--since", "2018-01-01", "--db", str(db), "--no-throttle",
+               env={"TARIKH_SITES": str(sites)})
+        assert server.hits["/sitemap-old.xml"] == 0 and server.hits["/sitemap-new.xml"] == 1
+    expected = {a["path"] for a in new if a["published"] >= "2018"}
+    assert set(_stored_paths(db)) == expected
