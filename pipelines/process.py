@@ -111,7 +111,9 @@ def analyse_text(text: str, url: str | None = None) -> Analysis:
 
 
 def _selector_candidates(tree: Any, selector: str) -> list[DateCandidate]:
-    """A profile's date selector names the byline outright: its text outranks every guess."""
+    """A profile's date selector names the byline outright: its text outranks every guess.
+
+    Unlike `extract.select` it keeps XPath string results, so `//time/@datetime` works."""
     try:
         nodes = tree.xpath(selector) if selector.startswith(("/", "(")) else tree.cssselect(selector)
     except Exception:  # noqa: BLE001 - a bad selector in a profile must not stop the run
@@ -129,7 +131,7 @@ def clean_blocks(analysis: Analysis, ctx: SiteContext, *, page_key: str, learn: 
     """Strip furniture: generic rules, the profile's rules and the site's learned template."""
     page = analysis.page
     if learn:
-        ctx.template.observe(page_key, getattr(page, "page_blocks", None) or page.blocks)
+        ctx.template.observe(page_key, page.page_blocks or page.blocks)
     kept, _dropped = strip_furniture(
         page.blocks, template=ctx.template, rules=ctx.rules, language=page.language or ctx.language
     )

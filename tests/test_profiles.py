@@ -88,3 +88,12 @@ def test_a_profile_hijri_offset_shifts_the_sites_hijri_dates() -> None:
     analysis = analyse_html(html, "http://e.com/a", date_selector="div.byline")
     assert date_of(analysis, SiteContext(site="e")).iso == "2018-06-18"
     assert date_of(analysis, SiteContext(site="e", hijri_offset=1)).iso == "2018-06-19"
+
+
+def test_a_date_selector_may_name_an_attribute() -> None:
+    html = ("<html><body><h1>Headline of the story</h1><time datetime='2021-03-02T09:15'>yesterday</time>"
+            "<p>" + "Body text of the article that is long enough to count as prose. " * 10
+            + "</p></body></html>").encode()
+    analysis = analyse_html(html, "http://e.com/a", date_selector="//time/@datetime")
+    picked = date_of(analysis, SiteContext(site="e"))
+    assert picked is not None and picked.iso == "2021-03-02T09:15" and picked.source == "selector"
