@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", help="crawl a site (profile name, or --url for zero-config)")
     p.add_argument("site", nargs="?", help="profile name in data/sites/ (or a .toml path)")
     p.add_argument("--url", help="zero-config: crawl the site of this start URL")
+    p.add_argument("--all", action="store_true", help="crawl every profile, one after another")
     p.add_argument("--refresh-after", type=float, metavar="DAYS",
                    help="re-fetch stored articles older than DAYS (conditional requests)")
     _add_db(p)
@@ -188,9 +189,11 @@ def _profile(name: str) -> Any:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.profiles import ProfileError, zero_config_profile
 
-    if bool(args.site) == bool(args.url):
-        print("tarikh crawl: give a SITE profile name or --url URL (not both)", file=sys.stderr)
+    if sum(map(bool, (args.site, args.url, args.all))) != 1:
+        print("tarikh crawl: give one of SITE (a profile name), --url URL or --all", file=sys.stderr)
         return 2
+    if args.all:
+        return crawl_all(args)
     if args.url:
         try:
             profile = zero_config_profile(args.url)
@@ -199,6 +202,32 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     else:
         profile = _profile(args.site)
     return _run(profile, args, _options(args, refresh_after=args.refresh_after))
+
+
+def crawl_all(args: argparse.Namespace) -> int:
+    """Every profile in turn, each in its own process (Twisted's reactor runs once per
+    process); the exit code is the worst of theirs, so one bad site still fails the unit."""
+    import subprocess
+
+    from crawler.profiles import list_profiles
+
+    passthrough = ["--db", args.db, "--wait", str(args.wait), "--workers", str(args.workers)]
+    for flag, value in (("--refresh-after", args.refresh_after), ("--log-file", args.log_file),
+                        ("--max-depth", args.max_depth)):
+        if value is not None:
+            passthrough += [flag, str(value)]
+    passthrough += ["-v"] * args.verbose + ["--no-throttle"] * args.no_throttle
+    for pair in args.set:
+        passthrough += ["-s", pair]
+    worst = EXIT_OK
+    for profile in list_profiles():
+        if any("{{BASE}}" in u for u in profile.start_urls + profile.sitemaps + profile.feeds):
+            continue  # a template for a local server (the bundled demo), not a real site
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", profile.name, *passthrough])
+        if code != EXIT_OK:
+            print(f"tarikh crawl --all: {profile.name} exited {code}", file=sys.stderr)
+        worst = max(worst, code)
+    return worst
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:

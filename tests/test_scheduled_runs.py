@@ -211,3 +211,20 @@ def test_quiet_under_cron_and_logs_to_a_file(tmp_path: Path, demo_copy: Path) ->
     [report] = json_lines(health.stdout)
     assert report["site"] == "news" and report["healthy"] and report["articles"] == len(ARTICLE_PATHS)
     assert report["template_pages"] >= len(ARTICLE_PATHS)
+
+
+def test_crawl_all_runs_every_profile_and_reports_the_worst_exit(tmp_path: Path, demo_copy: Path) -> None:
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with LocalSiteServer(demo_copy) as good, LocalSiteServer(empty) as dead:
+        write_profile(sites / "news.toml", name="news", base=good.base_url)
+        write_profile(sites / "gone.toml", name="gone", base=dead.base_url)
+        proc = tarikh("crawl", "--all", "--db", str(db), "--no-throttle",
+                      env={"TARIKH_SITES": str(sites)}, check=False)
+    assert proc.returncode == 1 and "gone exited 1" in proc.stderr
+    runs = {r["site"]: r for r in rows(db, "select * from runs")}
+    assert runs["news"]["status"] == "ok" and runs["gone"]["status"] == "unhealthy"
+    assert len(rows(db, "select url from articles where site = 'news'")) == len(ARTICLE_PATHS)
