@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -105,8 +106,6 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
             earlier = interrupted_runs(db, profile.name, opts.mode)
             resume_runs = [r["id"] for r in earlier]
             if earlier:
-                import json
-
                 last_args = json.loads(earlier[-1]["args"] or "{}")
                 opts.since = opts.since or _as_date(last_args.get("since"))
                 opts.until = opts.until or _as_date(last_args.get("until"))

@@ -217,8 +217,9 @@ class SiteSpider(Spider):
         if not isinstance(response, TextResponse) or not _is_html(response):
             self.state.counters.drop("not_html")
             return
-        yield self.page_item(response, hint=self.profile.is_article_url(response.url))
-        if self.profile.is_article_url(response.url) is None:
+        hint = self.profile.is_article_url(response.url)
+        yield self.page_item(response, hint=hint)
+        if hint is None:  # zero-config: an article's links lead to more of the site
             yield from self.follow_links(response, response.meta.get("depth", 1))
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[Request]:
