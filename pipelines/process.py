@@ -94,14 +94,25 @@ def analyse_html(
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
 def looks_binary(body: bytes | str) -> bool:
     """Served as HTML but is not text (an image, an archive, garbage): control bytes, which
-    no text encoding of a web page uses, make up more than 2% of the start."""
-    head = body[:4096].encode("utf-8", "replace") if isinstance(body, str) else body[:4096]
-    if not head:
+    no 8-bit or UTF-8 web page uses, make up more than 2% of the start. UTF-16 text (a BOM,
+    or NULs on every other byte) is text."""
+    if isinstance(body, str):
+        return False
+    head = body[:4096]
+    if not head or head.startswith(_BOMS):
         return False
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls / len(head) > 0.02
+    if controls / len(head) <= 0.02:
+        return False
+    even, odd = head[0::2], head[1::2]
+    utf16 = (even.count(0) > 0.3 * len(even) and odd.count(0) == 0) or (
+        odd.count(0) > 0.3 * len(odd) and even.count(0) == 0)
+    return not utf16
 
 
 def analyse_text(text: str, url: str | None = None) -> Analysis:

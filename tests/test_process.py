@@ -1,0 +1,48 @@
+"""The shared page → record path: binary detection, canonical keys, layout-aware dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.process import SiteContext, analyse_html, canonical_url, date_of, looks_binary
+
+PAGE = ("<html><head><title>Köprü açıldı | Haber</title></head><body><h1>Köprü açıldı</h1>"
+        "<p>" + "Yeni köprü bugün törenle açıldı ve trafiğe verildi. " * 8 + "</p></body></html>")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_in_any_unicode_encoding_is_not_binary_and_extracts_the_same(encoding: str) -> None:
+    data = PAGE.encode(encoding)
+    assert not looks_binary(data)
+    page = analyse_html(data, "http://e.com/a").page
+    assert page.title == "Köprü açıldı"
+    assert page.blocks and page.blocks[0].startswith("Yeni köprü bugün")
+
+
+def test_binary_content_is_refused_with_a_clear_error() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
+    assert looks_binary(png)
+    with pytest.raises(ValueError, match="binary content"):
+        analyse_html(png, "http://e.com/a.html")
+    assert not looks_binary(b"") and not looks_binary(PAGE)
+
+
+def test_canonical_url_uses_a_declared_canonical_on_the_same_host_only() -> None:
+    url = "http://e.com/news/1.html?utm_source=x&id=3#top"
+    assert canonical_url(url) == "http://e.com/news/1.html?id=3"
+    assert canonical_url(url, "/news/one.html") == "http://e.com/news/one.html"
+    assert canonical_url(url, "http://other.com/x") == "http://e.com/news/1.html?id=3"
+    assert canonical_url(url, "http://e.com/") == "http://e.com/news/1.html?id=3"  # not the home page
+
+
+def test_a_furniture_date_above_the_headline_is_not_the_articles_date() -> None:
+    """No markup hints at all: the header's 'today' line sits above the headline, the
+    dateline just under it."""
+    html = ("<html><head><title>A headline of a story | Daily Courier</title></head>"
+            "<body><div>Daily Courier</div><div>8 January 2024 - Monday</div>"
+            "<div><b>A headline of a story</b></div><div>9 September 2023 15:09</div>"
+            "<div>" + "A paragraph of the article body with enough words to be prose. " * 8
+            + "</div></body></html>").encode()
+    analysis = analyse_html(html, "http://e.com/story")
+    picked = date_of(analysis, SiteContext(site="e"))
+    assert picked is not None and picked.iso == "2023-09-09T15:09"
