@@ -142,7 +142,7 @@ class SiteSpider(Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
                           meta={"tarikh_kind": "sitemap"})
 
@@ -305,8 +305,15 @@ class SiteSpider(Spider):
         url = request.url if request is not None else "?"
         if failure.check(HttpError):
             status = failure.value.response.status
-            if request is not None and request.meta.get("tarikh_kind") in ("robots", "sitemap") and status == 404:
-                logger.info("no %s at %s", request.meta["tarikh_kind"], url)
+            meta = request.meta if request is not None else {}
+            if meta.get("tarikh_kind") in ("robots", "sitemap") and status == 404:
+                logger.info("no %s at %s", meta["tarikh_kind"], url)
+                return
+            if status in (404, 410) and (meta.get("tarikh_kind") == "article" or meta.get("depth", 0) > 0):
+                # A dead link found on the site (or in its sitemap) is the site's problem,
+                # not a failure of the run; a dead entry point (start URL, feed) is.
+                logger.info("dead link (HTTP %s): %s", status, url)
+                self.state.counters.drop("dead_link")
                 return
             message = f"HTTP {status} {url}"
         else:
