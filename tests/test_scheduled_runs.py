@@ -228,3 +228,36 @@ def test_crawl_all_runs_every_profile_and_reports_the_worst_exit(tmp_path: Path,
     runs = {r["site"]: r for r in rows(db, "select * from runs")}
     assert runs["news"]["status"] == "ok" and runs["gone"]["status"] == "unhealthy"
     assert len(rows(db, "select url from articles where site = 'news'")) == len(ARTICLE_PATHS)
+
+
+def test_a_terminal_gets_a_progress_line(tmp_path: Path, demo_copy: Path) -> None:
+    """On a terminal (a pty here) the run shows its progress and a summary; under cron it
+    is silent (test_quiet_under_cron_and_logs_to_a_file)."""
+    import pty
+
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with LocalSiteServer(demo_copy) as server:
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", "news", "--db", str(db), "--no-throttle"],
+            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+            env={**os.environ, "TARIKH_SITES": str(sites)},
+        )
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the pty closes when the process exits
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert proc.wait(timeout=120) == 0
+        os.close(leader)
+    text = output.decode("utf-8", "replace")
+    assert f"news: {len(ARTICLE_PATHS)} pages, {len(ARTICLE_PATHS)} new" in text  # the progress line
+    assert "run 1 ok" in text  # the closing summary
