@@ -441,13 +441,6 @@ def _script_candidates(scripts: list[lxml.html.HtmlElement], out: list[DateCandi
             return
 
 
-def _scan_document(
-    tree: lxml.html.HtmlElement, out: list[DateCandidate], names: list[str] | None = None,
-) -> None:
-    title = find_title(tree, names)
-    _scan_nodes(_SCAN(tree, title=_nodeset(title)), out, title)
-
-
 def _nodeset(el: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElement]:
     return [] if el is None else [el]
 

@@ -455,13 +455,6 @@ def rebuild_search_index(db: sqlite_utils.Database) -> int:
     return count
 
 
-def known_urls(db: sqlite_utils.Database, site: str | None = None) -> set[str]:
-    """Article URLs already stored: the record of what a scheduled run need not fetch again."""
-    if site is None:
-        return {r[0] for r in db.execute("select url from articles")}
-    return {r[0] for r in db.execute("select url from articles where site = ?", [site])}
-
-
 def load_template(db: sqlite_utils.Database, site: str) -> dict[str, Any] | None:
     row = db.execute("select data from templates where site = ?", [site]).fetchone()
     return json.loads(row[0]) if row else None
