@@ -42,16 +42,22 @@ def rows(db_path: Path, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         conn.close()
 
 
-def write_profile(path: Path, *, name: str, base: str, sitemap: bool = True,
+def write_profile(path: Path, *, name: str, base: str,
+                  start: tuple[str, ...] = ("/index.html",), sitemaps: tuple[str, ...] = ("/sitemap.xml",),
+                  feeds: tuple[str, ...] = (),
                   article_pattern: str = r"/(en|ar|tr)/\d{4}/\d{2}/[^/]+\.html$",
                   listing_pattern: str = r"/(en|ar|tr)/(index|page/\d+)\.html$",
                   extra: str = "") -> Path:
-    """A site profile pointing at a local server."""
-    sitemaps = f'["{base}/sitemap.xml"]' if sitemap else "[]"
+    """A site profile pointing at a local server (paths are joined to `base`)."""
+
+    def urls(paths: tuple[str, ...]) -> str:
+        return "[" + ", ".join(f'"{base}{p}"' for p in paths) + "]"
+
     path.write_text(
         f'name = "{name}"\n'
-        f'start_urls = ["{base}/index.html"]\n'
-        f"sitemaps = {sitemaps}\n"
+        f"start_urls = {urls(start)}\n"
+        f"sitemaps = {urls(sitemaps)}\n"
+        f"feeds = {urls(feeds)}\n"
         f"article_url_patterns = ['{article_pattern}']\n"
         f"listing_url_patterns = ['{listing_pattern}']\n"
         f'timezone = "Europe/Istanbul"\n' + extra,

@@ -127,10 +127,9 @@ def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_co
     sites = tmp_path / "sites"
     sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
-        (sites / "news.toml").write_text(
-            f'name = "news"\nstart_urls = ["{server.base_url}/no-home-page.html"]\n'
-            "article_url_patterns = ['/(en|ar|tr)/\\d{4}/\\d{2}/']\n"
-            'archive_url_template = "{base}/archive/{year}/{month:02d}.html"\n', encoding="utf-8")
+        write_profile(sites / "news.toml", name="news", base=server.base_url,
+                      start=("/no-home-page.html",), sitemaps=(),
+                      extra='archive_url_template = "{base}/archive/{year}/{month:02d}.html"\n')
         proc = tarikh("backfill", "news", "--since", "2019-01-01", "--until", "2019-12-31", "--db", str(db),
                       "--no-throttle", env={"TARIKH_SITES": str(sites)}, check=False)
         archive_hits = {p for p, n in server.hits.items() if p.startswith("/archive/") and n}
@@ -160,9 +159,7 @@ def test_backfill_skips_child_sitemaps_last_modified_before_the_range(tmp_path: 
     sites = tmp_path / "sites"
     sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
-        (sites / "news.toml").write_text(
-            f'name = "news"\nsitemaps = ["{server.base_url}/sitemap.xml"]\n'
-            "article_url_patterns = ['/(en|ar|tr)/\\\\d{4}/\\\\d{2}/']\n", encoding="utf-8")
+        write_profile(sites / "news.toml", name="news", base=server.base_url, start=())
         tarikh("backfill", "news", "--since", "2018-01-01", "--db", str(db), "--no-throttle",
                env={"TARIKH_SITES": str(sites)})
         assert server.hits["/sitemap-old.xml"] == 0 and server.hits["/sitemap-new.xml"] == 1

@@ -174,9 +174,8 @@ def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_cop
     sites = tmp_path / "sites"
     sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
-        (sites / "feedonly.toml").write_text(
-            f'name = "feedonly"\nfeeds = ["{server.base_url}/feed.rss"]\n'
-            "article_url_patterns = ['/(en|ar|tr)/\\d{4}/']\n", encoding="utf-8")
+        write_profile(sites / "feedonly.toml", name="feedonly", base=server.base_url, start=(),
+                      sitemaps=(), feeds=("/feed.rss",))
         tarikh("crawl", "feedonly", "--db", str(db), "--no-throttle", env={"TARIKH_SITES": str(sites)})
         assert len(rows(db, "select url from articles")) == 6
 
