@@ -86,6 +86,7 @@ class LocalSiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a crawl opens dozens of connections at once; the default is 5
 
     def __init__(self, root: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root)
