@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from crawler.locking import SiteLock
 from crawler.profiles import SiteProfile
+from crawler.runstate import optional_day
 from crawler.spiders.site import SiteSpider
 from pipelines import store
 
@@ -107,8 +108,8 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
             resume_runs = [r["id"] for r in earlier]
             if earlier:
                 last_args = json.loads(earlier[-1]["args"] or "{}")
-                opts.since = opts.since or _as_date(last_args.get("since"))
-                opts.until = opts.until or _as_date(last_args.get("until"))
+                opts.since = opts.since or optional_day(last_args.get("since"))
+                opts.until = opts.until or optional_day(last_args.get("until"))
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
@@ -141,7 +142,3 @@ def verdict(counters: store.RunCounters, finish_reason: str | None) -> tuple[str
     if counters.errors and (counters.pages_downloaded == 0 or counters.errors / attempts > 0.25):
         return "unhealthy", EXIT_UNHEALTHY
     return "ok", EXIT_OK
-
-
-def _as_date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None

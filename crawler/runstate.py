@@ -48,16 +48,13 @@ class CrawlState:
 
     @classmethod
     def from_settings(cls, settings: Any, profile: SiteProfile) -> CrawlState:
-        def as_date(value: Any) -> date | None:
-            return date.fromisoformat(value) if value else None
-
         state = cls(
             db_path=settings.get("TARIKH_DB", str(store.DEFAULT_DB)),
             profile=profile,
             mode=settings.get("TARIKH_MODE", "crawl"),
             run_id=settings.getint("TARIKH_RUN_ID") or None,
-            since=as_date(settings.get("TARIKH_SINCE")),
-            until=as_date(settings.get("TARIKH_UNTIL")),
+            since=optional_day(settings.get("TARIKH_SINCE")),
+            until=optional_day(settings.get("TARIKH_UNTIL")),
             refresh_after=settings.getfloat("TARIKH_REFRESH_AFTER", -1.0),
             resume_runs=[int(x) for x in settings.getlist("TARIKH_RESUME_RUNS")],
             max_depth=profile.max_depth or settings.getint("TARIKH_MAX_DEPTH", DEFAULT_MAX_DEPTH),
@@ -129,6 +126,11 @@ class CrawlState:
 
     def mark_seen(self, url: str) -> None:
         self.seen_unknown.add(canonical_url(url))
+
+
+def optional_day(value: Any) -> date | None:
+    """A YYYY-MM-DD setting or run argument; empty means none."""
+    return date.fromisoformat(value) if value else None
 
 
 def _parse_stamp(value: str | None) -> datetime | None:

@@ -18,7 +18,6 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-from pipelines.dateparse import to_hijri
 from pipelines.datepick import (
     DateCandidate,
     PickedDate,
@@ -240,9 +239,7 @@ def make_record(
     page = analysis.page
     text = "\n\n".join(blocks)
     language = page.language or ctx.language or (detect_language(text) if text else None)
-    hijri = picked.hijri if picked else None
-    if picked and hijri is None:
-        hijri = to_hijri(picked.iso[:10])
+    hijri = picked.hijri if picked else None  # pick_date fills it whenever the day is in range
     return {
         "url": canonical_url(url, page.canonical_url),
         "site": ctx.site,

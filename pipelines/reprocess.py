@@ -89,20 +89,30 @@ def _reprocess_site(db: Any, name: str, since: str | None,
         store.save_template(db, name, ctx.template.to_json(), ctx.template.pages_seen)
     # Pass 2: furniture, dates, record — cheap, from what pass 1 kept.
     for url in urls:
-        row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
-        if row is None or row[0] is None:
+        record = rederive(db, url, ctx, run_id=run_id)
+        if record is None:
             continue
-        analysis = Analysis.from_json(store.unpack(row[0]))
-        record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
         if not record["text"].strip():
             report.empty += 1
             continue
-        old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
-        record["run_id"] = old[0] if old else run_id
         with store.transaction(db):
             result = store.upsert_article(db, record)
             db.execute("update pages set kind = 'article' where url = ?", [url])
         report.counters.count_write(result)
+
+
+def rederive(db: Any, url: str, ctx: SiteContext, *, run_id: int | None = None) -> dict[str, Any] | None:
+    """The article record of a stored page, from its kept analysis (no HTML parse): furniture
+    and dates again with `ctx`'s current template. Keeps the run that first stored it (else
+    `run_id`); None when the page has no kept analysis."""
+    row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    analysis = Analysis.from_json(store.unpack(row[0]))
+    record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
+    old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
+    record["run_id"] = old[0] if old else run_id
+    return record
 
 
 def _analyse_stored(job: tuple) -> tuple[bytes, list[str]] | str:

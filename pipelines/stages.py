@@ -27,8 +27,8 @@ from pipelines.process import (
     clean_blocks,
     date_of,
     make_record,
-    process_analysis,
 )
+from pipelines.reprocess import rederive
 
 logger = logging.getLogger(__name__)
 
@@ -222,18 +222,20 @@ class StorePipeline(_Stage):
         if self._since_flush >= 200:
             self._since_flush = 0
             store.update_run(self.db, self.state.run_id, self.state.counters)
-            ctx = self.state.site_ctx
-            store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
+            self._save_template()
+
+    def _save_template(self) -> None:
+        ctx = self.state.site_ctx
+        store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
 
     def close_spider(self) -> None:
         state = self.state
         if self.flusher.running:
             self.flusher.stop()
         self.batch.flush()
-        ctx = getattr(state, "site_ctx", None)
-        if ctx is not None:
-            store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
-            refinish(self.db, self.immature, ctx)
+        if state.site_ctx is not None:
+            self._save_template()
+            refinish(self.db, self.immature, state.site_ctx)
         store.update_run(self.db, state.run_id, state.counters,
                          status="ok" if self.owns_run else None)
         self.db.conn.close()
@@ -284,14 +286,8 @@ def refinish(db: Any, urls: list[str], ctx: SiteContext) -> int:
     """Clean again the articles of this run that were cleaned before the template matured."""
     changed = 0
     for url in urls:
-        row = db.execute("select extracted, fetched_at from pages where url = ?", [url]).fetchone()
-        if not row or row[0] is None:
-            continue
-        analysis = Analysis.from_json(store.unpack(row[0]))
-        record = process_analysis(url, analysis, ctx, fetched_at=row[1], learn=False)
-        old = db.execute("select run_id from articles where url = ?", [record["url"]]).fetchone()
-        record["run_id"] = old[0] if old else None
-        if store.upsert_article(db, record).status == "updated":
+        record = rederive(db, url, ctx)
+        if record is not None and store.upsert_article(db, record).status == "updated":
             changed += 1
     if changed:
         logger.info("re-cleaned %d early articles with the learned template", changed)

@@ -92,7 +92,7 @@ class SiteSpider(Spider):
                 raise ValueError("give -a name=SITE (a profile in data/sites/) or -a url=URL")
         self.profile = profile
         self.site = profile.name
-        self.allowed_domains = [urlsplit(u).hostname or "" for u in profile.start_urls + profile.sitemaps]
+        self.allowed_domains = profile.domains  # Scrapy's offsite filter and ours agree
         self.allowed_hosts = {h.lower() for h in profile.domains}
         self.links = LinkExtractor(unique=True)  # skips images, archives, media by extension
         self.state: CrawlState | None = None
