@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.dateparse import find_dates, parse_date  # noqa: E402
+from pipelines.dates.parse import find_dates, parse_date  # noqa: E402
 
 CANDIDATES = [
     "2015-11-21T10:37:00+03:00", "2019-12-09T22:25:10.658Z", "2018-12-31T23:11:59+00:00",

@@ -11,8 +11,8 @@ recall = dated pages given a date / dated pages. ms/page is the median wall time
 from bytes to date (parse included) on this machine; cpu ms is the median CPU time of this
 process per page (time.process_time), which other work on a loaded machine does not
 inflate. Each system pays for its own parse: tarikh's figure is lxml on the bytes (element
-classes chosen in C, as pipelines.htmlparse does) + candidates + pick; htmldate's is
-pipelines.htmlparse.decode_html (bytes → str, ~0.03 ms) + find_date, which parses that
+classes chosen in C, as pipelines.page.parse does) + candidates + pick; htmldate's is
+pipelines.page.parse.decode_html (bytes → str, ~0.03 ms) + find_date, which parses that
 string with its own lxml parser. htmldate runs with its published evaluation setting (``original_date=True``; fast:
 ``extensive_search=False``) and is given the same URL tarikh gets.
 """
@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 import lxml.etree  # noqa: E402
 import lxml.html  # noqa: E402
 
-from pipelines.datepick import collect_candidates, pick_date  # noqa: E402
-from pipelines.htmlparse import HtmlParseError, decode_html, parse_html  # noqa: E402
+from pipelines.dates.pick import collect_candidates, pick_date  # noqa: E402
+from pipelines.page.parse import HtmlParseError, decode_html, parse_html  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "htmldate-eval"
 
@@ -44,7 +44,7 @@ _PARSERS: dict[str | None, lxml.html.HTMLParser] = {}
 
 
 def _parser(encoding: str | None) -> lxml.html.HTMLParser:
-    """The element classes chosen in C, as pipelines.htmlparse does: lxml.html's default
+    """The element classes chosen in C, as pipelines.page.parse does: lxml.html's default
     lookup calls a Python method for every element proxy (~0.2 ms a page here)."""
     parser = _PARSERS.get(encoding)
     if parser is None:
@@ -84,7 +84,7 @@ def tarikh_date(body: bytes, url: str, today: dt.date) -> str | None:
 
 
 def tarikh_date_pipeline(body: bytes, url: str, today: dt.date) -> str | None:
-    """The same through the project's own decoder/parser (pipelines.htmlparse)."""
+    """The same through the project's own decoder/parser (pipelines.page.parse)."""
     try:
         tree = parse_html(body)
     except HtmlParseError:
@@ -158,7 +158,7 @@ def main() -> int:
     # safe upper bound and the same one a live crawl would use.
     today = dt.date.today()
 
-    systems = [("tarikh", tarikh_date), ("tarikh (via pipelines.htmlparse)", tarikh_date_pipeline)]
+    systems = [("tarikh", tarikh_date), ("tarikh (via pipelines.page.parse)", tarikh_date_pipeline)]
     if not args.no_htmldate:
         systems += [
             ("htmldate fast (url)", htmldate_runner(False, True)),

@@ -76,8 +76,8 @@ def summarise(truth: dict[str, str], preds: dict[str, str]) -> dict[str, float]:
 
 
 def tarikh_extract(data: bytes) -> str:
-    from pipelines.extract import extract
-    from pipelines.htmlparse import parse_html
+    from pipelines.page.extract import extract
+    from pipelines.page.parse import parse_html
 
     page = extract(parse_html(data), "")
     return "\n\n".join(page.blocks)

@@ -1,6 +1,6 @@
 """A fast static server for benchmarks: every file preloaded in memory, asyncio, keep-alive.
 
-The stdlib threading server (crawler/localserver.py) is right for tests but tops out near
+The stdlib threading server (crawler/app/localserver.py) is right for tests but tops out near
 the crawler's own speed on 2 cores; a benchmark must measure the crawler, not the server.
 
     python benchmarks/fastserver.py ROOT   # prints its base URL, serves until killed

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipelines import store  # noqa: E402
-from pipelines.search import search  # noqa: E402
-from pipelines.searchnorm import normalize_for_search  # noqa: E402
+from pipelines.store.normalise import normalize_for_search  # noqa: E402
+from pipelines.store.search import search  # noqa: E402
 
 AR = ("افتُتِحَت الْمَدْرَسَةُ الْجَدِيدَةُ في القاهرة بحضور مُحَافِظِ المدينة وقال المدير إن "
       "المدرسة ستستقبل ٥٠٠ طالب في عامها الأول وأكد الوزير أن إصلاح التعليم أولوية ")
@@ -70,7 +70,7 @@ PEAK_CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from pipelines import store
-from pipelines.export import export
+from pipelines.store.export import export
 db = store.connect({db!r}, readonly=True)
 t = time.perf_counter()
 n = export(db, {fmt!r}, {out!r}) if {fmt!r} != "none" else db.execute(

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from pipelines.extract import ExtractionRules
+from crawler.paths import DATA_DIR
+from pipelines.article.process import SiteContext
+from pipelines.page.extract import ExtractionRules
+from pipelines.page.furniture import SiteTemplate
 
-BUNDLED_SITES_DIR = Path(__file__).resolve().parent.parent / "data" / "sites"
+BUNDLED_SITES_DIR = DATA_DIR / "sites"
 
 
 def sites_dir() -> Path:
@@ -68,6 +71,18 @@ class SiteProfile:
     def is_listing_url(self, url: str) -> bool:
         path = _path_and_query(url)
         return any(r.search(path) for r in self._listing_res)
+
+    def site_context(self, template: SiteTemplate | None = None) -> SiteContext:
+        """The per-site hints the cleaning and dating stages need (crawl and reprocess alike)."""
+        return SiteContext(
+            site=self.name,
+            template=template if template is not None else SiteTemplate(),
+            rules=self.rules,
+            hijri_offset=self.hijri_offset,
+            timezone=self.timezone or None,
+            language=self.language or None,
+            calendar=self.calendar,
+        )
 
     def with_base(self, base_url: str) -> SiteProfile:
         """Fill `{{BASE}}` placeholders (the bundled demo site runs on a random local port)."""

@@ -1,5 +1,7 @@
 """Scrapy settings of the tarikh project (polite by default)."""
 
+from pipelines.store.db import DEFAULT_DB
+
 BOT_NAME = "tarikh"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -22,15 +24,15 @@ LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 0
 
 ITEM_PIPELINES = {
-    "pipelines.stages.RawPagePipeline": 100,
-    "pipelines.stages.ExtractPipeline": 200,
-    "pipelines.stages.FurniturePipeline": 300,
-    "pipelines.stages.DatePipeline": 400,
-    "pipelines.stages.StorePipeline": 500,
+    "pipelines.keep_raw.RawPagePipeline": 100,
+    "pipelines.extract_text.ExtractPipeline": 200,
+    "pipelines.strip_furniture.FurniturePipeline": 300,
+    "pipelines.pick_date.DatePipeline": 400,
+    "pipelines.store_article.StorePipeline": 500,
 }
 
 # tarikh's own settings (the CLI sets them per run)
-TARIKH_DB = "data/tarikh.db"
+TARIKH_DB = str(DEFAULT_DB)
 TARIKH_MODE = "crawl"
 TARIKH_WORKERS = 1
 TARIKH_MAX_DEPTH = 4

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localserver import LocalSiteServer
+from crawler.app.localserver import LocalSiteServer
 from tests.helpers import DEMO_SITE
 
 

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from crawler.localserver import LocalSiteServer
+from crawler.app.localserver import LocalSiteServer
 from pipelines import store
 from tests.helpers import DEMO_SITE, tarikh, write_profile
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localserver import LocalSiteServer, SiteHandler
+from crawler.app.localserver import LocalSiteServer, SiteHandler
 from tests.helpers import ROOT, rows, tarikh, write_profile
 
 MANIFEST = json.loads((ROOT / "data" / "demo-site" / "manifest.json").read_text(encoding="utf-8"))

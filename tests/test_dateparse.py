@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.calendars import month_of
-from pipelines.dateparse import find_dates, parse_date, to_hijri
+from pipelines.dates.calendars import month_of
+from pipelines.dates.parse import find_dates, parse_date, to_hijri
 
 VECTORS = [
     json.loads(line)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 
-from pipelines.datepick import (
+from pipelines.dates.pick import (
     DateCandidate,
     candidates_from_lines,
     collect_candidates,

@@ -11,9 +11,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import export as export_mod
 from pipelines import store
-from pipelines.export import ExportError, article_columns, export, export_query
+from pipelines.store import export as export_mod
+from pipelines.store.export import ExportError, article_columns, export, export_query
 from tests.helpers import tarikh
 from tests.search_corpus import CORPUS, build_db, crawl_demo
 

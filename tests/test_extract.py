@@ -6,9 +6,9 @@ import pickle
 
 import pytest
 
-from pipelines.extract import ExtractedPage, ExtractionRules, extract
-from pipelines.htmlparse import HtmlParseError, decode_html, parse_html
-from pipelines.language import detect_language
+from pipelines.page.extract import ExtractedPage, ExtractionRules, extract
+from pipelines.page.language import detect_language
+from pipelines.page.parse import HtmlParseError, decode_html, parse_html
 
 PARAS = [
     "The city council approved the new budget on Tuesday, after a debate that lasted "

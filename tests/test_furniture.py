@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import ExtractionRules, extract
-from pipelines.furniture import SiteTemplate, is_generic_furniture, strip_furniture
-from pipelines.htmlparse import parse_html
+from pipelines.page.extract import ExtractionRules, extract
+from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
+from pipelines.page.parse import parse_html
 from tests.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
 
 

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from pipelines import store
-from pipelines.search import search
-from pipelines.searchnorm import NORMALIZATION_VERSION
+from pipelines.store.normalise import NORMALIZATION_VERSION
+from pipelines.store.search import search
 from tests.search_corpus import CORPUS, build_db
 
 V1_COLUMNS = ("url", "site", "title", "published", "text", "language", "fetched_at", "content_hash")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.process import SiteContext, analyse_html, canonical_url, date_of, looks_binary
+from pipelines.article.process import (
+    SiteContext,
+    analyse_html,
+    canonical_url,
+    date_of,
+    looks_binary,
+)
 
 PAGE = ("<html><head><title>Köprü açıldı | Haber</title></head><body><h1>Köprü açıldı</h1>"
         "<p>" + "Yeni köprü bugün törenle açıldı ve trafiğe verildi. " * 8 + "</p></body></html>")

@@ -13,7 +13,7 @@ from crawler.profiles import (
     site_key,
     zero_config_profile,
 )
-from pipelines.process import SiteContext, analyse_html, date_of
+from pipelines.article.process import SiteContext, analyse_html, date_of
 
 
 def test_the_bundled_demo_profile_loads_and_classifies_urls() -> None:

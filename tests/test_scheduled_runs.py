@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.localserver import LocalSiteServer
-from crawler.locking import LockBusy, SiteLock
+from crawler.app.localserver import LocalSiteServer
+from crawler.runs.lock import LockBusy, SiteLock
 from tests.helpers import ROOT, json_lines, rows, tarikh, write_profile
 
 MANIFEST = json.loads((ROOT / "data" / "demo-site" / "manifest.json").read_text(encoding="utf-8"))
@@ -128,7 +128,7 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys,time; from crawler.locking import SiteLock; "
+         "import sys,time; from crawler.runs.lock import SiteLock; "
          f"SiteLock({str(db)!r}, 'news').acquire(); print('held', flush=True); time.sleep(60)"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )

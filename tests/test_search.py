@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import store
-from pipelines.search import (
+from pipelines.store.search import (
     SearchError,
     arabic_forms,
     build_match_query,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.searchnorm import char_offsets, normalize_for_search
+from pipelines.store.normalise import char_offsets, normalize_for_search
 from tests.search_corpus import CORPUS
 
 N = normalize_for_search

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from crawler.serve import METADATA, datasette_command, prepare_metadata
+from crawler.app.serve import METADATA, datasette_command, prepare_metadata
 from pipelines import store
-from pipelines.search import search
+from pipelines.store.search import search
 from tests.search_corpus import CORPUS, build_db, crawl_demo
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.furniture import is_generic_furniture
-from pipelines.textpage import extract_text_page
+from pipelines.page.furniture import is_generic_furniture
+from pipelines.page.textpage import extract_text_page
 
 SEED = Path(__file__).parent / "data" / "seed_page.txt"
 

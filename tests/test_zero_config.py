@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localserver import LocalSiteServer
+from crawler.app.localserver import LocalSiteServer
 from tests.helpers import rows, tarikh
 from tests.sitegen import article_blocks, generate_site, write_sitemap
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,13 +24,15 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.items import PageItem
 from crawler.profiles import SiteProfile, load_profile, zero_config_profile
-from crawler.runstate import CrawlState
-from pipelines.process import canonical_url
+from crawler.state import CrawlState
+from pipelines.article.process import canonical_url
+from pipelines.dates.parse import parse_timestamp
+from pipelines.dates.urls import url_date_span
 
 logger = logging.getLogger(__name__)
 
-URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?:/|[^\d]|$)")
 PAGINATION_TEXT = re.compile(
     r"^\s*(next|older|more|previous|prev|newer|»|›|>>|→|←|‹|«|\d{1,4}|sonraki|önceki|"
     r"التالي|السابق|المزيد|بعدی|قبلی)\b",
@@ -37,37 +40,25 @@ PAGINATION_TEXT = re.compile(
 )
 PAGINATION_URL = re.compile(r"(/page/\d+|[?&](page|p|paged|pg)=\d+|/page\d+|/\d+\.html?$)", re.I)
 FEED_TYPES = ("rss", "atom", "xml")
+#: Request meta keys: what a request fetches, and its link hops from a start page (Scrapy's
+#: own `depth` counts every hop, sitemap ones included, and DepthMiddleware overwrites it).
+KIND = "tarikh_kind"
+LINK_DEPTH = "tarikh_link_depth"
 
 
-def url_date(url: str) -> tuple[date, date] | None:
-    """The span of days a dated URL (`/2015/11/21/`, `/2015/11/`) can fall in."""
-    m = URL_DATE.search(urlsplit(url).path)
-    if not m:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if m.group(3):
-        try:
-            day = date(year, month, int(m.group(3)))
-        except ValueError:
-            return None
-        return day, day
-    first = date(year, month, 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
+class Fetch(StrEnum):
+    """What a request fetches; it decides the callback and the priority."""
+
+    ROBOTS = "robots"
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    LISTING = "listing"
+    ARTICLE = "article"
+    PAGE = "page"  # zero-config: not known yet whether it is an article
 
 
-def parse_lastmod(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.fromisoformat(text[:10])
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_PRIORITY = {Fetch.ROBOTS: 20, Fetch.SITEMAP: 20, Fetch.FEED: 15, Fetch.LISTING: 0,
+             Fetch.ARTICLE: 0, Fetch.PAGE: 0}
 
 
 class SiteSpider(Spider):
@@ -95,34 +86,34 @@ class SiteSpider(Spider):
         self.allowed_domains = profile.domains  # Scrapy's offsite filter and ours agree
         self.allowed_hosts = {h.lower() for h in profile.domains}
         self.links = LinkExtractor(unique=True)  # skips images, archives, media by extension
-        self.state: CrawlState | None = None
+        self._state: CrawlState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.state = CrawlState.from_settings(crawler.settings, spider.profile)
-        crawler.tarikh_state = spider.state
+        spider._state = CrawlState.from_settings(crawler.settings, spider.profile)
         return spider
+
+    @property
+    def state(self) -> CrawlState:
+        """What this crawl shares with its pipelines (set when Scrapy builds the spider)."""
+        if self._state is None:
+            raise RuntimeError("the spider has no crawl state: build it with from_crawler")
+        return self._state
 
     # ---- starting points ------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        assert self.state is not None
         for url in self.profile.sitemaps:
             if url.endswith("robots.txt"):
-                yield Request(url, callback=self.parse_robots, errback=self.on_error, priority=20,
-                              meta={"tarikh_kind": "robots"})
+                yield self.request(url, Fetch.ROBOTS)
             else:
-                yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
-                              meta={"tarikh_kind": "sitemap"})
+                yield self.request(url, Fetch.SITEMAP)
         for url in self.profile.feeds:
-            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=15,
-                          meta={"tarikh_kind": "feed"})
+            yield self.request(url, Fetch.FEED)
         for url in self.archive_urls():
-            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=5,
-                          meta={"tarikh_kind": "listing"})
+            yield self.request(url, Fetch.LISTING, priority=5)
         for url in self.profile.start_urls:
-            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=10,
-                          meta={"tarikh_kind": "listing", "depth": 0})
+            yield self.request(url, Fetch.LISTING, priority=10, depth=0)
 
     def archive_urls(self) -> Iterator[str]:
         """Month archives (`/2015/11/`) for a backfill, from the profile's template."""
@@ -143,8 +134,7 @@ class SiteSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
-                          meta={"tarikh_kind": "sitemap"})
+            yield self.request(url, Fetch.SITEMAP)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = self._sitemap_body(response)
@@ -158,17 +148,16 @@ class SiteSpider(Spider):
             return
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
-                lastmod = parse_lastmod(entry.get("lastmod"))
+                lastmod = parse_timestamp(entry.get("lastmod"))
                 if self.state.since and lastmod and lastmod.date() < self.state.since:
                     continue  # a child sitemap untouched since before the range holds only older URLs
-                yield Request(entry["loc"], callback=self.parse_sitemap, errback=self.on_error,
-                              priority=20, meta={"tarikh_kind": "sitemap"})
+                yield self.request(entry["loc"], Fetch.SITEMAP)
         elif sitemap.type == "urlset":
             for entry in sitemap:
                 loc = entry.get("loc")
                 if not loc or not self.in_site(loc):
                     continue
-                request = self.article_request(loc, lastmod=parse_lastmod(entry.get("lastmod")),
+                request = self.article_request(loc, lastmod=parse_timestamp(entry.get("lastmod")),
                                                via="sitemap")
                 if request is not None:
                     yield request
@@ -203,7 +192,7 @@ class SiteSpider(Spider):
         """A listing, home, archive or (zero-config) unknown page: follow links, maybe keep it."""
         if not isinstance(response, TextResponse) or not _is_html(response):
             return
-        depth = response.meta.get("depth", 0)
+        depth = response.meta.get(LINK_DEPTH, 0)
         is_article = self.profile.is_article_url(response.url)
         if is_article is not False:  # None: the pipeline's page classifier decides
             yield self.page_item(response, hint=is_article)
@@ -220,14 +209,17 @@ class SiteSpider(Spider):
         hint = self.profile.is_article_url(response.url)
         yield self.page_item(response, hint=hint)
         if hint is None:  # zero-config: an article's links lead to more of the site
-            yield from self.follow_links(response, response.meta.get("depth", 1))
+            yield from self.follow_links(response, response.meta.get(LINK_DEPTH, 1))
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[Request]:
         """Article links become article requests; listing links are walked, but a listing
         page whose articles are all known (or all older than a backfill's range) does not
         lead down its pagination."""
         links = [lk for lk in self.links.extract_links(response) if self.in_site(lk.url)]
-        article_requests, unknown, pagination, listings = [], [], [], []
+        article_requests: list[Request] = []
+        unknown: list[str] = []
+        pagination: list[str] = []
+        listings: list[str] = []
         any_article, all_done = False, True
         for link in links:
             url = link.url
@@ -249,13 +241,11 @@ class SiteSpider(Spider):
             self.state.counters.skip("pagination_not_followed")
         max_depth = self.state.max_depth
         for url in listings + ([] if stop_pagination else pagination):
-            yield Request(url, callback=self.parse_page, errback=self.on_error,
-                          meta={"tarikh_kind": "listing", "depth": depth + 1})
+            yield self.request(url, Fetch.LISTING, depth=depth + 1)
         if depth + 1 <= max_depth:
             for url in unknown:
                 if self.state.should_fetch_unknown(url):
-                    yield Request(url, callback=self.parse_article, errback=self.on_error,
-                                  meta={"tarikh_kind": "page", "depth": depth + 1})
+                    yield self.request(url, Fetch.PAGE, depth=depth + 1)
 
     def article_request(
         self, url: str, *, lastmod: datetime | None = None, via: str, depth: int = 1
@@ -263,7 +253,7 @@ class SiteSpider(Spider):
         """Decide whether one article URL is worth a download in this run."""
         state = self.state
         if state.since is not None:
-            span = url_date(url)
+            span = url_date_span(url)
             if span and (span[1] < state.since or (state.until and span[0] > state.until)):
                 state.counters.skip("out_of_range_by_url")
                 return None
@@ -274,30 +264,42 @@ class SiteSpider(Spider):
         headers = state.revalidation_headers(key, lastmod)
         if headers is None:
             return None  # stored and fresh: the database is the record of what was seen
-        return Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
-                       meta={"tarikh_kind": "article", "via": via, "depth": depth,
-                             "handle_httpstatus_list": [304]})
+        return self.request(url, Fetch.ARTICLE, depth=depth, headers=headers,
+                            meta={"via": via, "handle_httpstatus_list": [304]})
+
+    def request(self, url: str, kind: Fetch, *, priority: int | None = None, depth: int | None = None,
+                headers: dict[str, str] | None = None, meta: dict[str, Any] | None = None) -> Request:
+        """Every request of the spider: its kind's callback, the shared errback, the kind and
+        link depth in meta."""
+        callback = {Fetch.ROBOTS: self.parse_robots, Fetch.SITEMAP: self.parse_sitemap,
+                    Fetch.FEED: self.parse_feed, Fetch.LISTING: self.parse_page,
+                    Fetch.ARTICLE: self.parse_article, Fetch.PAGE: self.parse_article}[kind]
+        full_meta = {KIND: kind, **(meta or {})}
+        if depth is not None:
+            full_meta[LINK_DEPTH] = depth
+        return Request(url, callback=callback, errback=self.on_error, headers=headers,
+                       priority=_PRIORITY[kind] if priority is None else priority, meta=full_meta)
 
     def in_site(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
         return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
 
-    def page_item(self, response: TextResponse, *, hint: bool | None) -> dict[str, Any]:
+    def page_item(self, response: TextResponse, *, hint: bool | None) -> PageItem:
         self.state.counters.pages_downloaded += 1
         headers = response.headers
-        return {
-            "url": response.url,
-            "key": canonical_url(response.url),  # the `pages` key, computed once
-            "site": self.site,
-            "status": response.status,
-            "body": response.body,
-            "encoding": response.encoding,
-            "content_type": _header(headers, b"Content-Type"),
-            "etag": _header(headers, b"ETag"),
-            "last_modified": _header(headers, b"Last-Modified"),
-            "fetched_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "article_hint": hint,
-        }
+        return PageItem(
+            url=response.url,
+            key=canonical_url(response.url),  # the `pages` key, computed once
+            site=self.site,
+            status=response.status,
+            body=response.body,
+            encoding=response.encoding,
+            content_type=_header(headers, b"Content-Type"),
+            etag=_header(headers, b"ETag"),
+            last_modified=_header(headers, b"Last-Modified"),
+            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            article_hint=hint,
+        )
 
     def on_error(self, failure: Failure) -> None:
         """Dead links, 500s, timeouts, DNS errors: logged and counted, the run goes on."""
@@ -306,10 +308,10 @@ class SiteSpider(Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             meta = request.meta if request is not None else {}
-            if meta.get("tarikh_kind") in ("robots", "sitemap") and status == 404:
-                logger.info("no %s at %s", meta["tarikh_kind"], url)
+            if meta.get(KIND) in (Fetch.ROBOTS, Fetch.SITEMAP) and status == 404:
+                logger.info("no %s at %s", meta[KIND], url)
                 return
-            if status in (404, 410) and (meta.get("tarikh_kind") == "article" or meta.get("depth", 0) > 0):
+            if status in (404, 410) and (meta.get(KIND) == Fetch.ARTICLE or meta.get(LINK_DEPTH, 0) > 0):
                 # A dead link found on the site (or in its sitemap) is the site's problem,
                 # not a failure of the run; a dead entry point (start URL, feed) is.
                 logger.info("dead link (HTTP %s): %s", status, url)
@@ -340,5 +342,5 @@ def _feed_date(text: str | None) -> datetime | None:
     try:
         return parsedate_to_datetime(text.strip())
     except (TypeError, ValueError):
-        return parse_lastmod(text)
+        return parse_timestamp(text)
 

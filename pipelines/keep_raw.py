@@ -1,0 +1,41 @@
+"""Stage 1: compress the fetched HTML for the `pages` table (re-processing needs no refetch).
+
+It also owns the crawl's worker pool (opened first, closed last): zlib at this size is
+milliseconds of CPU per page, which belongs off the reactor's process like extraction.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from crawler.items import PageItem
+from pipelines import store
+from pipelines.stage import Stage, off_reactor
+
+
+def _warm_worker() -> None:
+    """Import the heavy modules once per worker, not on the first page."""
+    import pipelines.article.process  # noqa: F401
+
+
+class RawPagePipeline(Stage):
+    name = "keep_raw"
+
+    def open_spider(self) -> None:
+        state = self.state
+        state.pool = None
+        if state.workers > 0:
+            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            state.pool = ProcessPoolExecutor(max_workers=state.workers, mp_context=ctx,
+                                             initializer=_warm_worker)
+
+    def close_spider(self) -> None:
+        if self.state.pool is not None:
+            self.state.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        item.html_packed = await off_reactor(self.state, store.pack, item.body)
+        self.count("pages")
+        return item

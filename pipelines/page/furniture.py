@@ -1,0 +1,327 @@
+"""Site furniture: blocks that belong to the site, not to the article.
+
+Two layers:
+
+* ``is_generic_furniture`` — rules true on any site, judged on one block: share/follow
+  lines, "Scroll Up"/"Back to top", copyright lines, visit counters, a line that is only a
+  date (a header's "today", Gregorian and/or Hijri), in en/ar/tr/fa.
+* ``SiteTemplate`` — what one site repeats. A crawl sees many pages of a site; a block that
+  recurs on many distinct pages is part of the site's template even when nothing in the
+  block itself says so. Fingerprints mask digits and month/weekday names, so a daily header
+  ("18 June 2018 - Monday") or a counter still matches on every page.
+
+A real paragraph that merely *contains* a repeated phrase is never dropped: the template
+compares whole blocks, and generic rules only accept blocks made entirely of furniture words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pipelines.page.vocab import DATE_GLUE, MONTH_WORDS, WEEKDAYS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipelines.page.extract import ExtractionRules
+
+__all__ = ["SiteTemplate", "fingerprint", "is_generic_furniture", "is_date_only",
+           "strip_furniture"]
+
+# --- vocabulary ----------------------------------------------------------------------------
+
+_DATE_WORDS = MONTH_WORDS | frozenset((WEEKDAYS + DATE_GLUE).split())
+_MONTH_WEEKDAY = (MONTH_WORDS | frozenset(WEEKDAYS.split())) - {"may", "mar", "sun", "sat"}
+
+_SOCIAL = frozenset("""
+facebook twitter x youtube instagram linkedin pinterest whatsapp telegram tiktok reddit
+tumblr vk vkontakte snapchat flickr rss feed email e-mail mail print share tweet pin
+google google+ googleplus gplus messenger viber line skype soundcloud threads mastodon
+bluesky digg stumbleupon delicious xing ok odnoklassniki copy link sms
+paylaş paylas tweetle yazdır
+شارك مشاركة فيسبوك فيس بوك تويتر يوتيوب انستغرام انستقرام إنستغرام واتساب واتس اب آب
+تلغرام تليجرام تيليجرام لينكدإن طباعة البريد الإلكتروني الالكتروني ارسال إرسال
+اشتراک‌گذاری اشتراک گذاری فیسبوک توییتر یوتیوب اینستاگرام واتساپ تلگرام چاپ ایمیل
+""".split())
+_SOCIAL_GLUE = frozenset("""
+on us via follow share this article page and or with by to the our in
+bizi takip edin et ile da de bu haberi sayfayı
+على عبر تابعنا تابعونا هذا الخبر المقال و في
+ما را در دنبال کنید کنيد این خبر و به
+""".split())
+
+_TOP_LINES = frozenset(s.casefold() for s in [
+    "scroll up", "scroll to top", "back to top", "to top", "top", "go to top", "go top",
+    "return to top", "back to the top", "up", "top of page", "↑", "▲", "⬆", "⇧", "△", "^",
+    "yukarı çık", "yukarı", "başa dön", "sayfa başı", "yukarı kaydır", "en üste", "başa git",
+    "العودة للأعلى", "العودة إلى الأعلى", "العودة الى الأعلى", "للأعلى", "الى الأعلى",
+    "إلى الأعلى", "أعلى الصفحة", "اعلى الصفحة", "الأعلى", "للاعلى",
+    "بازگشت به بالا", "بالا", "برو بالا", "بالای صفحه",
+])
+
+_COPYRIGHT = re.compile(
+    r"(©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|tüm hakları saklıdır|"
+    r"her hakkı saklıdır|جميع الحقوق محفوظة|كل الحقوق محفوظة|الحقوق محفوظة|حقوق النشر|"
+    r"تمامی حقوق|کلیه حقوق|حقوق این|محفوظ است)", re.I)
+_COUNTER_WORDS = re.compile(
+    r"\b(total|visits?|visitors?|hits|views|online|content|contents|ziyaret(çi)?|"
+    r"toplam|çevrimiçi|okunma|içerik|)\b|زوار|زائر|الزوار|المتواجدون|عدد|إجمالي|اجمالي|"
+    r"المجموع|مشاهدة|بازدید|کل|آمار|بازدیدکننده", re.I)
+_DATE_COUNT = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*\(\s*[\d.,]+\s*\)")
+_TOTAL = re.compile(r"(total|toplam|الإجمالي|إجمالي|المجموع|مجموع|کل)\s*[:：]?\s*[\d.,٬٠-٩۰-۹]+",
+                    re.I)
+_CREDIT = re.compile(r"\bcontributed (?:reporting|to this report)\b", re.I)
+# an author's contact line: an e-mail address or a social handle/URL in a short block
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:twitter|x)\.com/\w+|^@\w+$", re.I)
+_SEPARATOR = re.compile(r"([_*=~-])\1{2,}")
+_SEGMENT_SPLIT = re.compile(r"\s{3,}|\t+|\s[|•·¦]\s|\s+-\s+(?=\D)")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’‌][^\W_]+)*|[+]", re.UNICODE)
+_DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
+
+_PHRASES = frozenset(s.casefold() for s in [
+    "advertisement", "advertising", "sponsored", "reklam", "إعلان", "اعلان", "تبلیغات",
+    "read more", "continue reading", "read also", "see also", "related", "related articles",
+    "related posts", "related news", "more news", "you may also like", "recommended",
+    "leave a comment", "leave a reply", "comments", "comment", "post a comment", "reply",
+    "share this", "share this article", "share this:", "like this:", "tags", "tags:",
+    "loading...", "loading", "print this page", "print", "email", "skip to content",
+    "skip to main content", "menu", "search", "home", "subscribe", "sign up", "log in",
+    "ilgili haberler", "benzer haberler", "yorumlar", "yorum yap", "yorum yaz", "etiketler",
+    "click to tweet", "tweet this", "text size", "font size", "don't miss", "don’t miss",
+    "listen", "listen to this article", "more", "more from", "topics", "share this story",
+    "share article", "share via", "copy link", "link copied", "advertisement - continue "
+    "reading below", "story continues below advertisement", "article continues below",
+    "devamını oku", "abone ol", "ana sayfa", "anasayfa",
+    "أخبار ذات صلة", "اخبار ذات صلة", "مواضيع ذات صلة", "مقالات ذات صلة", "اقرأ أيضا",
+    "اقرأ أيضاً", "اقرا ايضا", "التعليقات", "أضف تعليق", "اضف تعليق", "الرئيسية", "كلمات مفتاحية",
+    "الوسوم", "اقرأ المزيد", "أخبار متعلقة",
+    "اخبار مرتبط", "مطالب مرتبط", "نظرات", "برچسب‌ها", "صفحه اصلی", "بیشتر بخوانید",
+])
+
+
+def _norm(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII alone and casefold is lower(): skip both calls
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u0640", "")  # Arabic tatweel
+    return " ".join(text.split())
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def is_date_only(text: str) -> bool:
+    """True if the text is nothing but a date/time (any calendar, any of our languages)."""
+    t = _norm(text)
+    if not t or len(t) > 160 or not _DIGITS.search(t):
+        return False
+    rest = _DIGITS.sub(" ", t)
+    has_word = False
+    for tok in _tokens(rest):
+        tok = tok.strip("-'’")
+        if not tok:
+            continue
+        if tok in _DATE_WORDS:
+            has_word = True
+            continue
+        # Arabic prefixes: و (and), ب/ل (in/for), ال (the)
+        if tok.startswith(("و", "ب", "ل")) and tok[1:] in _DATE_WORDS:
+            continue
+        if tok.startswith("ال") and tok[2:] in _DATE_WORDS:
+            continue
+        return False
+    digits = _DIGITS.findall(t)
+    # A lone number is not a date; need a month/weekday word or a numeric date pattern.
+    return has_word or len(digits) >= 2
+
+
+def _is_share_line(t: str) -> bool:
+    """At most 24 tokens, all social names or glue words, with a social name in them; the
+    scan stops at the first other word, which on prose is the first or second token."""
+    n = social = 0
+    for m in _TOKEN.finditer(t):
+        x = m.group().strip("-'’")
+        if not x:
+            continue
+        n += 1
+        if n > 24:
+            return False
+        if x in _SOCIAL:
+            social += 1
+        elif x not in _SOCIAL_GLUE:
+            return False
+    return social >= 1 and (social >= 2 or n <= 4)
+
+
+# Literal pieces the counter, credit and contact patterns cannot match without (``t`` is
+# casefolded; none of the pieces holds a letter that re.I pairs with another, like i/ı or
+# s/ſ): testing them with ``in`` is far cheaper than running the regexes over every block.
+_TOTAL_WORDS = ("total", "toplam", "إجمالي", "مجموع", "کل")
+_COPYRIGHT_PIECES = ("©", "&copy;", "(c)", "copyr", "all r", "sakl", "حقوق", "محفوظ")
+
+
+def _is_counter(t: str) -> bool:
+    if "(" in t and len(_DATE_COUNT.findall(t)) >= 2:
+        return True
+    if any(w in t for w in _TOTAL_WORDS) and _TOTAL.search(t):
+        rest = _COUNTER_WORDS.sub(" ", _DIGITS.sub(" ", t))
+        return len(_tokens(rest)) <= 3
+    return False
+
+
+def _segment_is_furniture(seg: str) -> bool:
+    t = _norm(seg).strip(" |-–—:·•")
+    if not t:
+        return True
+    if t in _TOP_LINES or t in _PHRASES or t.rstrip(":") in _PHRASES:
+        return True
+    if is_date_only(t) or _is_share_line(t) or _is_counter(t):
+        return True
+    if len(t) < 250 and any(p in t for p in _COPYRIGHT_PIECES) and _COPYRIGHT.search(t):
+        return True
+    if len(t) < 300 and (("buted " in t and _CREDIT.search(t))
+                         or (("@" in t or ".com/" in t) and len(t.split()) <= 12
+                             and _CONTACT.search(t))):
+        return True
+    if _SEPARATOR.fullmatch(t):  # a text rule ("___", "***") is the author's own structure
+        return False
+    return all(not ch.isalnum() for ch in t)  # only punctuation, arrows, pipes
+
+
+def is_generic_furniture(block: str, language: str | None = None) -> bool:
+    """True if the block is furniture on any site (see module doc); ``language`` is a hint.
+
+    A block is split at wide gaps and pipes (rendered headers glue date, counters and share
+    links into one line); it is furniture only if every segment is.
+    """
+    if not block or not block.strip():
+        return True
+    if len(block) > 600:
+        return False
+    if _segment_is_furniture(block):
+        return True
+    if not any(c in block for c in "|•·¦-") and " ".join(block.split()) == block:
+        return False  # no tab, no run of spaces, no pipe or dash: nothing to split at
+    segments = [s for s in _SEGMENT_SPLIT.split(block) if s and s.strip()]
+    return len(segments) > 1 and all(_segment_is_furniture(s) for s in segments)
+
+
+# --- per-site template ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def fingerprint(block: str) -> str:
+    """Normalised block with digits and month/weekday names masked, hashed short.
+
+    Cached: a site's furniture blocks recur on every page, and each block is fingerprinted
+    twice per page (once to learn, once to strip).
+    """
+    t = _DIGITS.sub("#", _norm(block))
+    toks = ["M" if tok in _MONTH_WEEKDAY else tok for tok in _tokens(t)]
+    key = " ".join(toks) + ("|#" if "#" in t else "|")
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+class SiteTemplate:
+    """Per-site memory of blocks that repeat across pages.
+
+    A fingerprint seen on at least ``MIN_PAGES`` distinct pages *and* on a large enough share
+    of the pages seen is furniture. Three pages rule out coincidence on a young template; the
+    share keeps a paragraph quoted in a few of thousands of articles from becoming furniture
+    on a big site. Short blocks (labels, slogans, date headers, related titles) need
+    ``SHORT_SHARE`` of the pages; prose-length blocks need ``LONG_SHARE``, because an
+    article's lead paragraph legitimately reappears as a teaser on the home, section and
+    tag pages, while prose-length furniture (a disclaimer) sits on nearly every page.
+    Size is bounded: at most ``MAX_FINGERPRINTS`` fingerprints (rare ones are evicted
+    first) and ``MAX_PAGE_KEYS`` remembered page keys.
+    """
+
+    MIN_PAGES = 3
+    SHORT_SHARE = 0.05
+    LONG_SHARE = 0.3
+    SHORT_CHARS = 100
+    MAX_FINGERPRINTS = 5000
+    MAX_PAGE_KEYS = 4000
+    MAX_BLOCK_CHARS = 400  # longer blocks are article prose, never template
+
+    __slots__ = ("counts", "page_keys", "pages_seen")
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.page_keys: dict[str, None] = {}
+        self.pages_seen = 0
+
+    def observe(self, page_key: str, blocks: list[str]) -> None:
+        """Count each block's fingerprint once for this page (re-observing a page is a no-op)."""
+        pk = hashlib.blake2b(page_key.encode(), digest_size=6).hexdigest()
+        if pk in self.page_keys:
+            return
+        self.page_keys[pk] = None
+        if len(self.page_keys) > self.MAX_PAGE_KEYS:
+            del self.page_keys[next(iter(self.page_keys))]
+        self.pages_seen += 1
+        for fp in {fingerprint(b) for b in blocks if b and len(b) <= self.MAX_BLOCK_CHARS}:
+            self.counts[fp] = self.counts.get(fp, 0) + 1
+        if len(self.counts) > self.MAX_FINGERPRINTS:
+            self._evict()
+
+    def _evict(self) -> None:
+        keep = sorted(self.counts.items(), key=lambda kv: kv[1], reverse=True)
+        self.counts = dict(keep[: int(self.MAX_FINGERPRINTS * 0.8)])
+
+    def threshold(self, block: str) -> int:
+        """Distinct pages a block must appear on to count as furniture."""
+        share = self.SHORT_SHARE if len(block) < self.SHORT_CHARS else self.LONG_SHARE
+        return max(self.MIN_PAGES, math.ceil(share * self.pages_seen))
+
+    def is_furniture(self, block: str) -> bool:
+        if not block or len(block) > self.MAX_BLOCK_CHARS:
+            return False
+        return self.counts.get(fingerprint(block), 0) >= self.threshold(block)
+
+    def to_json(self) -> dict:
+        return {"version": 1, "pages_seen": self.pages_seen, "counts": self.counts,
+                "page_keys": list(self.page_keys)}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> SiteTemplate:
+        tpl = cls()
+        if not data:
+            return tpl
+        tpl.pages_seen = int(data.get("pages_seen", 0))
+        tpl.counts = {str(k): int(v) for k, v in (data.get("counts") or {}).items()}
+        tpl.page_keys = dict.fromkeys(str(k) for k in data.get("page_keys") or [])
+        return tpl
+
+    def __reduce__(self):
+        return (SiteTemplate.from_json, (self.to_json(),))
+
+
+def _pattern_match(patterns: list[re.Pattern], block: str) -> bool:
+    return any(p.search(block) for p in patterns)
+
+
+def strip_furniture(blocks: list[str], *, template: SiteTemplate | None = None,
+                    rules: ExtractionRules | None = None,
+                    language: str | None = None) -> tuple[list[str], list[str]]:
+    """Split blocks into (kept, dropped): generic rules, the site's template, profile patterns."""
+    patterns = []
+    for p in (rules.drop_patterns if rules else []) or []:
+        try:
+            patterns.append(re.compile(p, re.I))
+        except re.error:
+            continue
+    kept: list[str] = []
+    dropped: list[str] = []
+    for b in blocks:
+        if (is_generic_furniture(b, language)
+                or (template is not None and template.is_furniture(b))
+                or (patterns and _pattern_match(patterns, b))):
+            dropped.append(b)
+        else:
+            kept.append(b)
+    return kept, dropped

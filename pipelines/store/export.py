@@ -1,0 +1,208 @@
+"""Export the articles table to CSV, JSON Lines or Parquet, streaming in flat memory.
+
+Rows come from one SQLite cursor (store.iter_rows) and leave in small batches, so a database of
+any size exports with the memory of one batch. Every column of `articles` is exported, in table
+order, including columns a later migration adds. Rows are ordered by `published` (undated
+articles first) through the `published` / `(site, published)` indexes, so no sort is
+buffered.
+
+Format notes:
+  csv      UTF-8 without BOM, header row, RFC 4180 quoting (newlines in text are quoted);
+           NULL is written as an empty field, so NULL and "" are the same in CSV.
+  jsonl    one JSON object per line, UTF-8 (not \\u-escaped), NULL as null.
+  parquet  typed columns (TEXT → string, INTEGER → int64, REAL → double), zstd-compressed,
+           written in record batches of BATCH_ROWS rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlite_utils
+
+from pipelines import store
+
+FORMATS = ("csv", "jsonl", "parquet")
+BATCH_ROWS = 500
+
+
+class ExportError(ValueError):
+    """An export that cannot be made: unknown format, bad date bound, no articles table."""
+
+
+def article_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(name, declared SQLite type) of every column of `articles`, in table order."""
+    cols = [(row[1], (row[2] or "").upper()) for row in db.execute("pragma table_info(articles)")]
+    if not cols:
+        raise ExportError("the database has no articles table")
+    return cols
+
+
+def _bound(value: str | date | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise ExportError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+    return day.isoformat() if name == "since" else (day + timedelta(days=1)).isoformat()
+
+
+def export_query(
+    columns: list[tuple[str, str]],
+    *,
+    site: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+) -> tuple[str, list[Any]]:
+    """SELECT of the export (all columns, filters on site and published day, both inclusive)."""
+    where, params = [], []
+    if site:
+        where.append("site = ?")
+        params.append(site)
+    if (start := _bound(since, "since")) is not None:
+        where.append("published >= ?")
+        params.append(start)
+    if (before := _bound(until, "until")) is not None:
+        where.append("published < ?")
+        params.append(before)
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    sql = f"select {names} from articles"
+    if where:
+        sql += " where " + " and ".join(where)
+    return sql + " order by published", params
+
+
+def export(
+    db: sqlite_utils.Database | str | Path,
+    fmt: str,
+    out: BinaryIO | str | Path,
+    *,
+    site: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+) -> int:
+    """Write the selected articles to `out` (a binary stream, a path, or "-" for stdout).
+
+    Returns the number of rows written. A path is written to a temporary file beside it and
+    renamed at the end, so an interrupted export never leaves a truncated file behind.
+    """
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if not isinstance(db, sqlite_utils.Database):
+        if not Path(db).exists():
+            raise ExportError(f"no database at {db}")
+        db = store.connect(db, readonly=True)
+    columns = article_columns(db)
+    sql, params = export_query(columns, site=site, since=since, until=until)
+    rows = store.iter_rows(db, sql, params)
+    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
+    if isinstance(out, str | Path) and str(out) != "-":
+        target = Path(out)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as file:
+                count = writer(rows, columns, file)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return count
+    stream: BinaryIO = sys.stdout.buffer if isinstance(out, str | Path) else out
+    count = writer(rows, columns, stream)
+    stream.flush()
+    return count
+
+
+def _write_csv(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        writer = csv.writer(text)
+        writer.writerow([name for name, _ in columns])
+        count = 0
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+            count += 1
+        text.flush()
+    finally:
+        text.detach()  # leave the caller's stream open
+    return count
+
+
+def _write_jsonl(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+    count = 0
+    buf: list[str] = []
+    for row in rows:
+        buf.append(json.dumps(row, ensure_ascii=False, default=_json_default))
+        count += 1
+        if len(buf) >= BATCH_ROWS:
+            out.write(("\n".join(buf) + "\n").encode("utf-8"))
+            buf.clear()
+    if buf:
+        out.write(("\n".join(buf) + "\n").encode("utf-8"))
+    return count
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, bytes):  # BLOB columns (none today): base64 keeps JSON valid
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot export {type(value).__name__} to JSON")
+
+
+def arrow_schema(columns: list[tuple[str, str]]):  # -> pyarrow.Schema
+    """Parquet column types from SQLite's declared types (affinity rules, simplified)."""
+    import pyarrow as pa
+
+    def arrow_type(declared: str) -> pa.DataType:
+        if "INT" in declared:
+            return pa.int64()
+        if any(k in declared for k in ("REAL", "FLOA", "DOUB")):
+            return pa.float64()
+        if "BLOB" in declared:
+            return pa.binary()
+        return pa.string()
+
+    return pa.schema([(name, arrow_type(declared)) for name, declared in columns])
+
+
+def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(columns)
+    names = [name for name, _ in columns]
+    count = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                writer.write_batch(_record_batch(batch, names, schema))
+                count += len(batch)
+                batch.clear()
+        if batch:
+            writer.write_batch(_record_batch(batch, names, schema))
+            count += len(batch)
+    return count
+
+
+def _record_batch(batch: list[dict], names: list[str], schema):  # -> pyarrow.RecordBatch
+    import pyarrow as pa
+
+    arrays = []
+    for name in names:
+        try:
+            arrays.append(pa.array([row[name] for row in batch], type=schema.field(name).type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            # SQLite columns are loosely typed; one stray value must not give a traceback.
+            raise ExportError(f"column {name!r} holds a value Parquet cannot type: {exc}") from exc
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
