@@ -280,7 +280,7 @@ def report_set(ps: PageSet, results: dict[str, Result], args: argparse.Namespace
             k = getattr(v, "kind", None) or "error"
             kinds[k] = kinds.get(k, 0) + 1
         print(f"tarikh page kinds: {', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}")
-        not_article = [f"{k[:16]} ({getattr(v, 'kind', None) or 'error'})"
+        not_article = [f"{k[:24]} ({getattr(v, 'kind', None) or 'error'})"
                        for k, v in tarikh.timed.results.items()
                        if getattr(v, "kind", None) != "article"]
         if not_article:
