@@ -1,6 +1,7 @@
 """Publication-date accuracy on the htmldate evaluation set, tarikh beside htmldate.
 
     .venv/bin/python benchmarks/dates.py [--limit N] [--no-htmldate] [--errors FILE]
+        [--examples N]
 
 1,000 real pages (benchmarks/data/htmldate-eval/: truth.json maps URL → {file, date}) with
 the day a person judged right. A page scores when the extracted day equals that day; no date
@@ -15,6 +16,19 @@ classes chosen in C, as pipelines.page.parse does) + candidates + pick; htmldate
 pipelines.page.parse.decode_html (bytes → str, ~0.03 ms) + find_date, which parses that
 string with its own lxml parser. htmldate runs with its published evaluation setting (``original_date=True``; fast:
 ``extensive_search=False``) and is given the same URL tarikh gets.
+
+Two tarikh figures: the date picker alone (collect_candidates + pick_date, the rows
+"tarikh"), and the day the stored record gets ("tarikh pipeline"): the path of `tarikh
+extract` (benchmarks/scoring.tarikh_record: pipelines.process.analyse_html, then
+process_analysis with a fresh SiteContext, as on a site's first crawl), whose time includes
+the whole extraction. The run counts the pages where the pipeline's day is wrong and the
+picker's right (and the reverse), with examples.
+
+Also the 309 shared date strings (shared/dates/vectors.jsonl, the file tests/test_dateparse.py
+reads as tests/data/date_vectors.jsonl): right = parse_date gives the expected ISO value and
+calendar, as the test asserts.
+
+Data: shared/benchmarks/htmldate-eval (or $TARIKH_SHARED), else benchmarks/data/htmldate-eval.
 """
 
 from __future__ import annotations
@@ -24,21 +38,14 @@ import datetime as dt
 import gzip
 import json
 import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import lxml.etree
+import lxml.html
+from scoring import ROOT, Timed, dataset_dir, run_timed, shared_file, tarikh_record
 
-import lxml.etree  # noqa: E402
-import lxml.html  # noqa: E402
-
-from pipelines.dates.pick import collect_candidates, pick_date  # noqa: E402
-from pipelines.page.parse import HtmlParseError, decode_html, parse_html  # noqa: E402
-
-DATA = ROOT / "benchmarks" / "data" / "htmldate-eval"
-
+from pipelines.dates.parse import parse_date
+from pipelines.dates.pick import collect_candidates, pick_date
+from pipelines.page.parse import HtmlParseError, decode_html, parse_html
 
 _PARSERS: dict[str | None, lxml.html.HTMLParser] = {}
 
@@ -93,6 +100,12 @@ def tarikh_date_pipeline(body: bytes, url: str, today: dt.date) -> str | None:
     return picked.iso[:10] if picked else None
 
 
+def tarikh_date_record(body: bytes, url: str, today: dt.date) -> str | None:
+    """The day the stored record gets (`published` of tarikh extract's record)."""
+    published = tarikh_record(body, url).published
+    return published[:10] if published else None
+
+
 def htmldate_runner(extensive: bool, with_url: bool):
     from htmldate import find_date
 
@@ -113,10 +126,7 @@ def _judged(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def score(
-    name: str, results: dict[str, str | None], truth: dict[str, dict], times: list[float],
-    cpu: list[float],
-):
+def score(name: str, results: dict[str, str | None], truth: dict[str, dict], timed: Timed):
     right = sum(1 for u, d in results.items() if d is not None and d == truth[u]["date"])
     undated_none = sum(1 for u, d in results.items() if d is None and truth[u]["date"] is None)
     found = sum(1 for d in results.values() if d is not None)
@@ -129,11 +139,26 @@ def score(
         "strict": right / n,
         "precision": right / found if found else 0.0,
         "recall": sum(1 for u in dated if results[u] is not None) / len(dated) if dated else 0.0,
-        "ms_page": statistics.median(times) * 1000,
-        "ms_mean": statistics.fmean(times) * 1000,
-        "cpu_ms": statistics.median(cpu) * 1000,
-        "cpu_mean": statistics.fmean(cpu) * 1000,
+        "ms_page": timed.ms("wall"),
+        "ms_mean": timed.ms("wall", statistics.fmean),
+        "cpu_ms": timed.ms(),
+        "cpu_mean": timed.ms(how=statistics.fmean),
     }
+
+
+def vectors() -> tuple[int, int, list[dict]] | None:
+    """(right, total, misses) on the shared date strings."""
+    path = shared_file("dates/vectors.jsonl") or ROOT / "tests" / "data" / "date_vectors.jsonl"
+    if not path.exists():
+        return None
+    vecs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    misses = []
+    for vec in vecs:
+        got = parse_date(vec["text"])
+        iso, cal = (got.iso, got.calendar) if got else (None, "none")
+        if iso != vec["expected"] or cal != vec["calendar"]:
+            misses.append({**vec, "got": iso, "got_calendar": cal})
+    return len(vecs) - len(misses), len(vecs), misses
 
 
 def main() -> int:
@@ -141,15 +166,20 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N pages only")
     ap.add_argument("--no-htmldate", action="store_true", help="tarikh only")
     ap.add_argument("--errors", help="write tarikh's misses as JSON lines to this file")
+    ap.add_argument("--examples", type=int, default=10,
+                    help="pages listed where pipeline and picker disagree (default 10)")
     args = ap.parse_args()
 
-    truth = json.loads((DATA / "truth.json").read_text())
+    data = dataset_dir("htmldate-eval", "truth.json")
+    if data is None:
+        return 1
+    truth = json.loads((data / "truth.json").read_text())
     items = list(truth.items())
     if args.limit:
         items = items[: args.limit]
     pages = []
     for url, info in items:
-        path = DATA / "pages" / info["file"]
+        path = data / "pages" / info["file"]
         if path.exists():
             pages.append((url, gzip.decompress(path.read_bytes())))
     # a few pages have no judged date (NaN in the data): the right answer there is no date
@@ -158,7 +188,9 @@ def main() -> int:
     # safe upper bound and the same one a live crawl would use.
     today = dt.date.today()
 
-    systems = [("tarikh", tarikh_date), ("tarikh (via pipelines.page.parse)", tarikh_date_pipeline)]
+    picker, pipeline = "tarikh", "tarikh pipeline (record: process_analysis)"
+    systems = [(picker, tarikh_date), ("tarikh (via pipelines.page.parse)", tarikh_date_pipeline),
+               (pipeline, tarikh_date_record)]
     if not args.no_htmldate:
         systems += [
             ("htmldate fast (url)", htmldate_runner(False, True)),
@@ -168,18 +200,12 @@ def main() -> int:
         ]
     rows = []
     misses = []
+    answers: dict[str, dict[str, str | None]] = {}
     for name, fn in systems:
-        fn(pages[0][1], pages[0][0], today)  # warm-up: imports and caches
-        results: dict[str, str | None] = {}
-        times: list[float] = []
-        cpu: list[float] = []
-        for url, body in pages:
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            results[url] = fn(body, url, today)
-            times.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
-        rows.append(score(name, results, truth, times, cpu))
+        timed = run_timed(name, fn, [(url, (body, url, today)) for url, body in pages])
+        results: dict[str, str | None] = timed.results
+        answers[name] = results
+        rows.append(score(name, results, truth, timed))
         if name == "tarikh":
             misses = [
                 {"url": u, "file": truth[u]["file"], "truth": truth[u]["date"], "got": d}
@@ -194,6 +220,29 @@ def main() -> int:
         print(f"{r['system']:44} {r['accuracy']:8.3f} {r['strict']:6.3f} {r['precision']:9.3f}"
               f" {r['recall']:7.3f} {r['ms_page']:8.2f} {r['ms_mean']:7.2f} {r['cpu_ms']:7.2f}"
               f" {r['cpu_mean']:8.2f}")
+
+    def right(name: str, url: str) -> bool:
+        return answers[name][url] == truth[url]["date"]
+
+    worse = [u for u in answers[pipeline] if right(picker, u) and not right(pipeline, u)]
+    better = [u for u in answers[pipeline] if right(pipeline, u) and not right(picker, u)]
+    differ = sum(answers[pipeline][u] != answers[picker][u] for u in answers[pipeline])
+    print(f"\npipeline vs picker: different day on {differ} pages; pipeline wrong where the "
+          f"picker is right: {len(worse)}; pipeline right where the picker is wrong: {len(better)}")
+    for label, urls in (("worse", worse), ("better", better)):
+        for u in urls[: args.examples]:
+            print(f"    {label}: {truth[u]['file']} judged {truth[u]['date']} picker "
+                  f"{answers[picker][u]} pipeline {answers[pipeline][u]}  {u[:70]}")
+
+    vec = vectors()
+    if vec is None:
+        print("\ndate vectors: not found")
+    else:
+        ok, total, vmisses = vec
+        print(f"\ndate vectors (parse_date, ISO value and calendar): {ok}/{total} right")
+        for m in vmisses:
+            print(f"    {m['text']!r}: got {m['got']} ({m['got_calendar']}), want {m['expected']}"
+                  f" ({m['calendar']})")
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for m in misses:
