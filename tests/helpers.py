@@ -12,6 +12,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "data" / "demo-site"
+TEST_DATA = ROOT / "tests" / "data"  # the seed page, the date vectors
 
 
 def tarikh(*args: str, check: bool = True, timeout: float = 180, stdin: str | None = None,

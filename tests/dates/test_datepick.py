@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 import lxml.html
 
@@ -13,6 +12,7 @@ from pipelines.dates.pick import (
     collect_candidates,
     pick_date,
 )
+from tests.helpers import TEST_DATA
 
 HEADER = """
 <header class="site-header"><div class="top-bar">
@@ -238,7 +238,7 @@ def test_candidates_are_picklable() -> None:
 
 
 def test_seed_page_lines() -> None:
-    lines = (Path(__file__).parent / "data" / "seed_page.txt").read_text("utf-8").split("\n")
+    lines = (TEST_DATA / "seed_page.txt").read_text("utf-8").split("\n")
     title_index = next(i for i, line in enumerate(lines) if line.startswith("ISIL Left"))
     cands = candidates_from_lines(lines, title_index)
     header = [c for c in cands if c.position < title_index]

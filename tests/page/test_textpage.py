@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipelines.page.furniture import is_generic_furniture
 from pipelines.page.textpage import extract_text_page
+from tests.helpers import TEST_DATA
 
-SEED = Path(__file__).parent / "data" / "seed_page.txt"
+SEED = TEST_DATA / "seed_page.txt"
 
 
 def test_seed_title_blocks_and_no_furniture() -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from pipelines.dates.calendars import month_of
 from pipelines.dates.parse import find_dates, parse_date, to_hijri
+from tests.helpers import TEST_DATA
 
 VECTORS = [
     json.loads(line)
-    for line in (Path(__file__).parent / "data" / "date_vectors.jsonl").read_text("utf-8").splitlines()
+    for line in (TEST_DATA / "date_vectors.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 
