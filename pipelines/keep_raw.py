@@ -6,18 +6,10 @@ milliseconds of CPU per page, which belongs off the reactor's process like extra
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-
 from crawler.items import PageItem
 from pipelines import store
+from pipelines.article.pool import worker_pool
 from pipelines.stage import Stage, off_reactor
-
-
-def _warm_worker() -> None:
-    """Import the heavy modules once per worker, not on the first page."""
-    import pipelines.article.process  # noqa: F401
 
 
 class RawPagePipeline(Stage):
@@ -27,9 +19,7 @@ class RawPagePipeline(Stage):
         state = self.state
         state.pool = None
         if state.workers > 0:
-            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            state.pool = ProcessPoolExecutor(max_workers=state.workers, mp_context=ctx,
-                                             initializer=_warm_worker)
+            state.pool = worker_pool(state.workers)
 
     def close_spider(self) -> None:
         if self.state.pool is not None:

@@ -217,6 +217,19 @@ def _query_keys(url: str) -> list[str]:
     return [kv.split("=", 1)[0] for kv in urlsplit(url).query.split("&") if kv]
 
 
+#: Field bounds: a real headline, byline or summary is far shorter; a 2 MB <title> is an
+#: attack or a broken page, and must not reach every search result and export whole.
+MAX_TITLE = 1000
+MAX_AUTHOR = 300
+MAX_DESCRIPTION = 2000
+
+
+def _bounded(value: str | None, limit: int) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    return value[:limit - 1].rstrip() + "…"
+
+
 def make_record(
     url: str,
     analysis: Analysis,
@@ -234,7 +247,7 @@ def make_record(
     return {
         "url": canonical_url(url, page.canonical_url),
         "site": ctx.site,
-        "title": page.title,
+        "title": _bounded(page.title, MAX_TITLE),
         "published": picked.iso if picked else None,
         "published_raw": picked.raw if picked else None,
         "published_utc": picked.utc if picked else None,
@@ -246,8 +259,8 @@ def make_record(
         "date_conflict": picked.conflict if picked else None,
         "text": text,
         "language": language,
-        "author": page.author,
-        "description": page.description,
+        "author": _bounded(page.author, MAX_AUTHOR),
+        "description": _bounded(page.description, MAX_DESCRIPTION),
         "word_count": len(text.split()),
         "fetched_at": fetched_at,
     }

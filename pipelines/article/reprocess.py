@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import store
+from pipelines.article.pool import worker_pool
 from pipelines.article.process import Analysis, SiteContext, analyse_html, process_analysis
 from pipelines.page.furniture import SiteTemplate
 
@@ -44,7 +45,7 @@ def reprocess(
     """Re-derive the articles of `site` (all sites if None) from their stored HTML."""
     report = ReprocessReport()
     sites = [site] if site else store.page_sites(db)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = worker_pool(workers) if workers > 1 else None
     try:
         for name in sites:
             _reprocess_site(db, name, since, context_for, run_id, pool, report)

@@ -10,6 +10,7 @@ the most common lie.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 import lxml.etree
@@ -17,6 +18,8 @@ import lxml.html
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 __all__ = ["HtmlParseError", "decode_html", "parse_html"]
+
+logger = logging.getLogger(__name__)
 
 
 
@@ -41,15 +44,51 @@ def _detect(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
+#: A page counts as UTF-8 with damaged bytes (a stray byte, a truncated sequence) rather than
+#: a legacy charset when its valid multi-byte characters outnumber its invalid bytes this much.
+VALID_PER_INVALID = 8
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The page decoded as UTF-8 with its few invalid bytes replaced, when almost all of its
+    non-ASCII bytes form valid UTF-8 sequences: legacy 8-bit text (cp1252, cp1256, latin-5)
+    practically never does, so one bad byte must not turn a whole page into mojibake."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ch > "\x7f") - bad
+    if bad == 0 or valid < VALID_PER_INVALID * bad:
+        return None
+    logger.info("decoded as UTF-8 with %d invalid byte(s) replaced", bad)
+    return data.decode("utf-8", errors="replace")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 with no byte-order mark: markup is ASCII, so every other byte is NUL, and the
+    side the NULs fall on tells the byte order."""
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (encoding used, text). Never raises on undecodable bytes: they become U+FFFD."""
     enc, bom = read_bom(data)
     if enc and bom:
         return enc, data[len(bom):].decode(enc, errors="replace")
+    if (utf16 := _utf16_without_bom(data)) is not None:
+        return utf16, data.decode(utf16, errors="replace")
     # Legacy-encoded text with non-ASCII bytes is practically never valid UTF-8 by accident,
     # so bytes that decode as UTF-8 are UTF-8 whatever the header or <meta> claims.
     text = _strict(data, "utf-8")
     if text is not None:
+        return "utf-8", text
+    if (text := _mostly_utf8(data)) is not None:
         return "utf-8", text
     declared = resolve_encoding(encoding) if encoding else None
     if declared is None:
@@ -75,7 +114,8 @@ def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 # every input is brought to UTF-8 bytes first. Elements get their class from a C-level lookup
 # (plain HtmlElement for every tag) instead of lxml.html's per-element Python callback, which
 # costs a call per element proxy; the form-control subclasses it adds serve no extraction.
-_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+# huge_tree: text nested deeper than libxml2's default limit (256 levels) is kept.
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
 _PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
@@ -89,7 +129,7 @@ def _utf8(data: bytes, encoding: str | None) -> bytes:
     """The page as UTF-8 bytes: itself when it already is (no BOM, decodes cleanly)."""
     if data.isascii():
         return data
-    if read_bom(data)[1] is None:
+    if read_bom(data)[1] is None and _utf16_without_bom(data) is None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:

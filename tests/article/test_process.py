@@ -52,3 +52,14 @@ def test_a_furniture_date_above_the_headline_is_not_the_articles_date() -> None:
     analysis = analyse_html(html, "http://e.com/story")
     picked = date_of(analysis, SiteContext(site="e"))
     assert picked is not None and picked.iso == "2023-09-09T15:09"
+
+
+def test_a_huge_title_is_bounded() -> None:
+    from pipelines.article.process import MAX_TITLE, SiteContext, analyse_html, process_analysis
+
+    page = ("<html><head><title>" + "Breaking " * 250_000 + "</title></head><body><article><h1>x</h1>"
+            + "<p>The council met on Monday and agreed the new budget after a long debate.</p>" * 5
+            + "</article></body></html>")
+    record = process_analysis("https://e.example/a", analyse_html(page.encode(), "https://e.example/a"),
+                              SiteContext(site="e"))
+    assert record["title"] is not None and len(record["title"]) <= MAX_TITLE
