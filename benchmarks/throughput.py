@@ -1,16 +1,23 @@
-"""End-to-end throughput: a generated site of N article pages served on loopback, crawled
-into SQLite by tarikh, beside a bare Scrapy spider fetching the same pages in the same run.
+"""End-to-end throughput: a site of N article pages served on loopback, crawled into SQLite
+by tarikh, beside a bare Scrapy spider fetching the same pages in the same run.
 
-    python benchmarks/throughput.py [--pages 5000] [--page-kb 174] [--workers 1]
+    python benchmarks/throughput.py [--source real|generated] [--pages 5000] [--workers 1]
 
-Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers) and RSS samples
-over the crawl, to show memory stays flat as the crawl grows.
+`--source real` (the default) builds the site from the 181 real pages of the Zyte benchmark
+(every page a real site's markup, cycled to N pages, linked from 100 listing pages and a
+sitemap); `--source generated` uses the synthetic generator (`--page-kb`, `--style`).
+
+Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers), RSS samples over
+the crawl (memory must stay flat as it grows), and CPU milliseconds per page for each stage
+(from the crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -25,6 +32,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.scoring import dataset_dir  # noqa: E402
 from tests.sitegen import generate_site, write_sitemap  # noqa: E402
 
 BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
@@ -68,8 +76,46 @@ def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], sto
         stop.wait(0.5)
 
 
+def build_real_site(root: Path, pages: int, per_listing: int = 50) -> int:
+    """N article pages cycled from the Zyte benchmark's real pages, 100 listing pages and a
+    sitemap (with the server's {{BASE}} placeholder); returns the number of articles."""
+    zyte = dataset_dir("zyte", "ground-truth.json")
+    if zyte is None:
+        raise SystemExit("the Zyte pages are needed for --source real")
+    sources = [gzip.decompress(p.read_bytes()) for p in sorted((zyte / "html").glob("*.html.gz"))]
+    (root / "a").mkdir(parents=True)
+    (root / "list").mkdir()
+    urls = []
+    for i in range(pages):
+        (root / "a" / f"{i:05d}.html").write_bytes(sources[i % len(sources)])
+        urls.append(f"/a/{i:05d}.html")
+    listings = max(1, min(100, (pages + per_listing - 1) // per_listing))
+    for j in range(listings):
+        links = "".join(f'<li><a href="{u}">story {u}</a></li>' for u in urls[j::listings])
+        (root / "list" / f"{j}.html").write_text(
+            f"<html><body><h1>Archive {j}</h1><ul>{links}</ul></body></html>", encoding="utf-8")
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{{{{BASE}}}}{u}</loc></url>" for u in urls) + "</urlset>", encoding="utf-8")
+    return pages
+
+
+def crawl_stats(log: Path) -> dict[str, float]:
+    """The numeric stats Scrapy dumps at the end of a crawl (INFO log), by name."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    dump = text[text.rfind("Dumping Scrapy stats:"):]
+    return {m.group(1): float(m.group(2))
+            for m in re.finditer(r"'([^']+)': (-?[\d.]+(?:e-?\d+)?)[,}]", dump)}
+
+
+#: In-process stages (the crawl's main process); the others run in the extraction workers.
+MAIN_STEPS = ("furniture", "date_pick", "record", "store")
+WORKER_STEPS = ("compress", "parse", "metadata", "date_candidates", "extract")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", choices=("real", "generated"), default="real")
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--page-kb", type=int, default=174)
     parser.add_argument("--workers", type=int, default=1)
@@ -82,13 +128,18 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tarikh-bench-"))
     site = work / "site"
     t0 = time.monotonic()
-    manifest = generate_site(site, language="en", n_articles=args.pages, style=args.style, seed=1,
-                             page_kb=args.page_kb, per_page=50)
+    if args.source == "real":
+        n_articles = build_real_site(site, args.pages)
+        article_pattern = "/a/\\d+\\.html$"
+    else:
+        manifest = generate_site(site, language="en", n_articles=args.pages, style=args.style,
+                                 seed=1, page_kb=args.page_kb, per_page=50)
+        write_sitemap(manifest, "{{BASE}}")  # the server writes its own address in
+        n_articles = len(manifest.articles)
+        article_pattern = "\\.html$"
     sizes = [p.stat().st_size for p in site.rglob("*.html")]
-    print(f"generated {len(manifest.articles)} articles ({sum(sizes) / len(sizes) / 1024:.0f} KB/page "
+    print(f"{args.source} site: {n_articles} articles ({sum(sizes) / len(sizes) / 1024:.0f} KB/page "
           f"average) in {time.monotonic() - t0:.1f}s")
-
-    write_sitemap(manifest, "{{BASE}}")  # the server writes its own address in
     server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "fastserver.py"), str(site)],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     base = server.stdout.readline().strip()
@@ -103,13 +154,14 @@ def main() -> None:
         sites.mkdir()
         (sites / "bench.toml").write_text(
             f'name = "bench"\nsitemaps = ["{base}/sitemap.xml"]\n'
-            "article_url_patterns = ['\\.html$']\n", encoding="utf-8")
+            f"article_url_patterns = ['{article_pattern}']\n", encoding="utf-8")
         db = work / "bench.db"
+        log = work / "crawl.log"
         env = {**os.environ, "TARIKH_SITES": str(sites)}
         started = time.monotonic()
         crawl = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "crawl", "bench", "--db", str(db), "--no-throttle",
-             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False",
+             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False", "--log-file", str(log),
              *[a for pair in args.set for a in ("-s", pair)]],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, int]] = []
@@ -137,6 +189,13 @@ def main() -> None:
         print(f"CPU per page: {main_cpu / stored * 1000:.2f} ms in the crawl process, "
               f"{worker_cpu / stored * 1000:.2f} ms in extraction workers "
               f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        stats = crawl_stats(log)
+        per_page = {step: stats.get(f"tarikh/cpu_ms/{step}", 0.0) / max(stored, 1)
+                    for step in (*WORKER_STEPS, *MAIN_STEPS)}
+        scrapy_ms = main_cpu / max(stored, 1) * 1000 - sum(per_page[s] for s in MAIN_STEPS)
+        print("CPU ms per page by stage: "
+              + ", ".join(f"{step} {ms:.2f}" for step, ms in per_page.items())
+              + f", Scrapy and the reactor (the rest of the crawl process) {scrapy_ms:.2f}")
         peak = max(s[2] for s in samples) if samples else 0
         print(f"peak RSS    : {peak / 2**20:.0f} MiB (crawler + workers)")
         marks = [samples[int(i * (len(samples) - 1) / 4)] for i in range(5)] if samples else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from crawler.items import PageItem
@@ -16,7 +17,10 @@ logger = logging.getLogger(__name__)
 def analyse_and_pack(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Analysis, bytes | None]:
     """Runs in a worker: the analysis, and its compressed JSON for the `pages` table."""
     analysis = analyse_html(*args, **kwargs)
-    return analysis, store.pack(analysis.to_json())
+    start = time.process_time()
+    packed = store.pack(analysis.to_json())
+    analysis.cpu["compress"] = time.process_time() - start
+    return analysis, packed
 
 
 class ExtractPipeline(Stage):
@@ -28,7 +32,7 @@ class ExtractPipeline(Stage):
         kwargs = {"encoding": item.encoding, "rules": profile.rules,
                   "date_selector": profile.date_selector}
         try:
-            item.analysis, item.extracted_packed = await off_reactor(
+            analysis, item.extracted_packed = await off_reactor(
                 self.state, analyse_and_pack, args, kwargs)
         except Exception as exc:  # noqa: BLE001 - one bad page is counted, the run goes on
             logger.warning("extraction failed for %s: %s", item.url, exc)
@@ -36,6 +40,9 @@ class ExtractPipeline(Stage):
             item.error = f"extract: {exc}"  # store_article keeps the raw page for `reprocess`
             self.count("failed")
             return item
+        item.analysis = analysis
         item.body = None  # the packed copy is kept; free the rest early
+        for step, seconds in analysis.cpu.items():
+            self.add_cpu(step, seconds)
         self.count("pages")
         return item

@@ -13,7 +13,8 @@ class DatePipeline(Stage):
     def process_item(self, item: PageItem) -> PageItem:
         if item.analysis is None:
             return item
-        item.picked_date = date_of(item.analysis, self.state.site_ctx)
+        with self.cpu("date_pick"):
+            item.picked_date = date_of(item.analysis, self.state.site_ctx)
         if item.picked_date is None:
             self.count("no_date")
         return item

@@ -4,7 +4,9 @@ and a way to run CPU-bound work off the reactor."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from crawler.spiders.site import SiteSpider
@@ -37,6 +39,21 @@ class Stage:
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"tarikh/{self.name}/{key}")
+
+    def add_cpu(self, step: str, seconds: float) -> None:
+        """CPU milliseconds spent in one step, summed over the run (`tarikh/cpu_ms/<step>`):
+        the throughput benchmark prints them per page, so the next person sees where time goes."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"tarikh/cpu_ms/{step}", seconds * 1000.0)
+
+    @contextmanager
+    def cpu(self, step: str) -> Iterator[None]:
+        """Time an in-process step with `add_cpu`."""
+        start = time.process_time()
+        try:
+            yield
+        finally:
+            self.add_cpu(step, time.process_time() - start)
 
 
 async def off_reactor(state: CrawlState, fn: Callable[..., T], *args: Any) -> T:

@@ -92,10 +92,11 @@ class StorePipeline(Stage):
 
     def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one write inside the current batch transaction."""
-        self.batch.begin()
-        with store.transaction(self.db):  # a savepoint: a failing write undoes only itself
-            result = fn(self.db, *args, **kwargs)
-        self.batch.wrote()
+        with self.cpu("store"):
+            self.batch.begin()
+            with store.transaction(self.db):  # a savepoint: a failing write undoes only itself
+                result = fn(self.db, *args, **kwargs)
+            self.batch.wrote()
         return result
 
     def process_item(self, item: PageItem) -> StoredArticle:
@@ -104,8 +105,9 @@ class StorePipeline(Stage):
             self.write(store.save_page, page_row(item, state, kind="failed"))
             self._maybe_flush()
             raise DropItem(f"unparseable page {item.url}")
-        record = make_record(item.url, item.analysis, item.blocks, item.picked_date, state.site_ctx,
-                             fetched_at=item.fetched_at)
+        with self.cpu("record"):
+            record = make_record(item.url, item.analysis, item.blocks, item.picked_date,
+                                 state.site_ctx, fetched_at=item.fetched_at)
         reason = drop_reason(item.analysis.page.kind, item.article_hint, record["text"],
                              record["published"], state.since, state.until)
         if reason is not None:

@@ -15,5 +15,6 @@ class FurniturePipeline(Stage):
             return item
         ctx = self.state.site_ctx
         item.template_pages = ctx.template.pages_seen
-        item.blocks = clean_blocks(item.analysis, ctx, page_key=item.key)
+        with self.cpu("furniture"):
+            item.blocks = clean_blocks(item.analysis, ctx, page_key=item.key)
         return item
