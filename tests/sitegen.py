@@ -15,6 +15,10 @@ site (articles, paginated listings, tag pages, home, sitemap.xml, robots.txt) an
 3. table layout of an old portal: paragraphs separated by ``<br><br>`` in a <td>, header
    and footer rows, Hijri date header, "top" link.
 
+``briefs=True`` makes every article a brief: 200–400 characters in one- or two-sentence
+paragraphs, in an ``<article>`` with its ``<h1>`` and a date line, and no Open Graph or JSON-LD —
+so only the page's structure says it is an article.
+
 Paragraphs deliberately reuse furniture words ("share", the site name, "Scroll up the
 hill", social network names) so tests prove no real paragraph is dropped.
 """
@@ -198,6 +202,15 @@ def _paragraph(rng: random.Random, lang: str) -> str:
     return " ".join(_sentence(rng, lang) for _ in range(rng.randint(2, 5)))
 
 
+def _brief(rng: random.Random, lang: str) -> list[str]:
+    """A brief's paragraphs: two or three of one or two sentences, 200–400 characters in all."""
+    while True:
+        paras = [" ".join(_sentence(rng, lang) for _ in range(rng.randint(1, 2)))
+                 for _ in range(rng.randint(2, 3))]
+        if 200 <= sum(len(p) for p in paras) <= 400:
+            return paras
+
+
 def _title(rng: random.Random, lang: str) -> str:
     words = rng.choices(_WORDS[lang][14:], k=rng.randint(5, 10))
     t = " ".join(words)
@@ -261,7 +274,8 @@ class _Ctx:
     page_kb: int
     year: int
     base_url: str = ""
-    pad: str = ""  # the site's script bulk: generated once, shared by every page like real JS
+    pad: str = ""
+    briefs: bool = False  # the site's script bulk: generated once, shared by every page like real JS
 
     @property
     def ui(self) -> dict[str, str]:
@@ -275,7 +289,9 @@ def _head(c: _Ctx, title: str, canonical: str, *, article: bool) -> str:
     dir_attr = ' dir="rtl"' if c.lang == "ar" else ""
     full = f"{c.site} - {title}" if c.style == 2 else f"{title} | {c.site}"
     og = ""
-    if c.style in (1, 3) or (c.style == 0 and article):
+    if c.briefs:
+        pass  # a brief's page says nothing about its kind: only its structure does
+    elif c.style in (1, 3) or (c.style == 0 and article):
         og = (f'<meta property="og:title" content="{_esc(title)}">'
               f'<meta property="og:site_name" content="{_esc(c.site)}">'
               f'<meta property="og:type" content="{"article" if article else "website"}">')
@@ -376,6 +392,10 @@ def _page(c: _Ctx, *, title: str, canonical: str, today: dt.date, main: str,
 def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]) -> str:
     ui = c.ui
     date = _esc(a.published_raw)
+    if c.briefs:
+        paras = "".join(f"<p>{_esc(p)}</p>" for p in a.paragraphs)
+        return (f'<article class="brief"><h1>{_esc(a.title)}</h1>'
+                f'<p class="dateline">{date}</p>{paras}</article>')
     if c.style == 0:
         paras = "".join(f"<p>{_esc(p)}</p>" for p in a.paragraphs)
         return (f'<div class="article"><h1>{_esc(a.title)}</h1><div class="date">{date}</div>'
@@ -436,7 +456,7 @@ def _write(root: Path, path: str, content: str) -> None:
 
 def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
                   seed: int = 0, base_path: str = "", page_kb: int = 0,
-                  per_page: int = 10, base_url: str = "") -> SiteManifest:
+                  per_page: int = 10, base_url: str = "", briefs: bool = False) -> SiteManifest:
     """Write a static news site into ``root``; return the truth about its articles.
 
     ``base_url`` (e.g. "http://127.0.0.1:8123") makes canonical links and sitemap entries
@@ -453,7 +473,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
     site = _SITE_NAMES[language][idx]
     domain = f"{_DOMAINS[idx]}-{language}.example"
     c = _Ctx(language, site, domain, style % 4, base, rng, page_kb, 2024,
-             base_url.rstrip("/"), _padding(rng, page_kb))
+             base_url.rstrip("/"), _padding(rng, page_kb), briefs)
     tags = _TAG_WORDS[language]
 
     articles: list[ArticleTruth] = []
@@ -468,12 +488,14 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
             raw = f"{_gdate(when, language)} {when:%H:%M}"
             published = when.strftime("%Y-%m-%dT%H:%M")
         paragraphs = [_paragraph(rng, language) for _ in range(rng.randint(3, 8))]
-        if rng.random() < 0.7:  # prose that reuses furniture words and the site's name
+        if briefs:
+            paragraphs = _brief(rng, language)
+        elif rng.random() < 0.7:  # prose that reuses furniture words and the site's name
             trap = rng.choice(_TRAPS[language]).format(site=site)
             k = rng.randrange(len(paragraphs))
             paragraphs[k] = f"{trap} {paragraphs[k]}" if rng.random() < 0.5 else \
                 f"{paragraphs[k]} {trap}"
-        if style % 4 == 1 and rng.random() < 0.4:
+        if style % 4 == 1 and not briefs and rng.random() < 0.4:
             paragraphs.insert(rng.randint(1, len(paragraphs)), "## " + _title(rng, language))
         slug = "story" if language == "ar" else "-".join(
             _title(rng, "en").lower().split()[:4])

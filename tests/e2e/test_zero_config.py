@@ -65,3 +65,26 @@ def test_scrapy_crawl_site_runs_the_same_spider_and_pipelines(tmp_path: Path, de
     assert len(rows(db, "select url from articles")) >= 30
     run = rows(db, "select * from runs")[0]
     assert run["status"] == "ok" and run["articles_new"] >= 30
+
+
+@pytest.mark.parametrize(("language", "style"), [("en", 0), ("ar", 1), ("tr", 2), ("ar", 3), ("tr", 0)])
+def test_zero_config_crawl_stores_briefs(tmp_path: Path, language: str, style: int) -> None:
+    """Briefs (200–400 characters under an <h1> and a date line, no Open Graph or JSON-LD) are
+    articles by their structure; the home page, tag pages and listings still are not."""
+    root = tmp_path / "site"
+    manifest = generate_site(root, language=language, n_articles=24, style=style, seed=11,
+                             briefs=True)
+    assert all(200 <= sum(map(len, a.paragraphs)) <= 400 for a in manifest.articles)
+    db = tmp_path / "t.db"
+    with LocalSiteServer(root) as server:
+        write_sitemap(manifest, server.base_url)
+        proc = tarikh("crawl", "--url", server.base_url + manifest.home_path, "--db", str(db),
+                      "--no-throttle")
+    assert proc.returncode == 0
+    stored = {"/" + r["url"].split("/", 3)[3]: r for r in rows(db, "select * from articles")}
+    truth = {a.path: a for a in manifest.articles}
+    assert not set(stored) - set(truth)  # no listing, tag or home page
+    assert not set(stored) & {*manifest.listing_paths, *manifest.tag_paths, manifest.home_path}
+    assert len(set(stored) & set(truth)) >= 0.95 * len(truth)
+    for path, row in stored.items():
+        assert row["title"] == truth[path].title, path

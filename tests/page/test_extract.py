@@ -187,3 +187,28 @@ def test_language(text: str, lang: str) -> None:
 def test_language_hint_breaks_ties_and_empty_is_none() -> None:
     assert detect_language("", hint="tr-TR") == "tr"
     assert detect_language("12345 !!!") is None
+
+
+_BRIEF = ("The council approved the new bridge budget on Monday after a short debate. "
+          "Work on the river crossing starts in spring and should end before the winter.")
+
+
+def test_brief_with_a_dateline_is_an_article() -> None:
+    """One <h1>, a date line under it, two sentences: a brief, though its prose is short."""
+    html = (f"<html><head><title>Bridge budget</title></head><body><div class='c'><h1>Bridge "
+            f"budget approved</h1><div class='d'>3 March 2024 10:20</div><div>{_BRIEF}</div>"
+            f"</div></body></html>")
+    assert extract(parse_html(html), "https://x.example/local/bridge").kind == "article"
+
+
+def test_brief_in_its_article_element_is_an_article() -> None:
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Bridge budget approved"
+            f"</h1><p>{_BRIEF}</p></article></body></html>")
+    assert extract(parse_html(html), "https://x.example/local/bridge").kind == "article"
+
+
+def test_section_front_with_a_date_and_teasers_stays_a_listing() -> None:
+    items = "".join(f'<article><h2><a href="/a/{i}">Headline number {i} about the valley</a>'
+                    f'</h2><p>{_BRIEF[:120]}</p></article>' for i in range(8))
+    html = (f"<html><body><main><h1>Local</h1><p>3 March 2024</p>{items}</main></body></html>")
+    assert extract(parse_html(html), "https://x.example/local/").kind == "listing"
