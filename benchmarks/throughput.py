@@ -28,12 +28,9 @@ import time
 from pathlib import Path
 
 import psutil
+from scoring import ROOT, dataset_dir  # benchmarks/scoring.py, beside this script
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.scoring import dataset_dir  # noqa: E402
-from tests.sitegen import generate_site, write_sitemap  # noqa: E402
+from crawler.app.sitegen import generate_site, write_sitemap
 
 BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.app.localserver import LocalSiteServer
+from crawler.app.sitegen import article_blocks, generate_site, write_sitemap
 from tests.helpers import rows, tarikh
-from tests.sitegen import article_blocks, generate_site, write_sitemap
 
 
 @pytest.mark.parametrize(("language", "style"), [("en", 0), ("ar", 1), ("tr", 2), ("en", 3), ("ar", 2)])

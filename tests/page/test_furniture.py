@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.app.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
 from pipelines.page.extract import ExtractionRules, extract
 from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
 from pipelines.page.parse import parse_html
-from tests.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
 
 
 def _file(root: Path, path: str) -> Path:
