@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 from pipelines.dates.pick import (
+    W_NEGATIVE,
     DateCandidate,
     PickedDate,
     candidates_from_lines,
@@ -177,14 +178,21 @@ def apply_calendar_hint(candidates: list[DateCandidate], calendar: str) -> list[
     ]
 
 
-#: A text candidate counts as the dateline when it sits this close under the headline.
+#: A short date line this close to the headline (under it, or above it when nothing under it
+#: is one) is the article's dateline.
 DATELINE_REACH = 2
+#: A dateline holds the date and little else (a weekday, a clock time, a second calendar).
+DATELINE_SLACK = 40
 
 
 def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[DateCandidate]:
     """Use where a text date sits relative to the headline, which markup alone may not tell
-    (pages without class names or semantic tags): a date in site furniture above the
-    headline is the header's "today", a short date line just under it is the dateline."""
+    (pages without class names or semantic tags).
+
+    The article's dateline is a short date line right by the headline: under it, else right
+    above it (many sites print the date over the title); a date line farther up, past the
+    menus, or one the site's template repeats on many pages is the header's "today".
+    """
     page = analysis.page
     blocks = page.page_blocks or page.blocks
     if not page.title or not blocks:
@@ -192,20 +200,31 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
     title_at = next((i for i, b in enumerate(blocks) if b == page.title), None)
     if title_at is None:
         return analysis.candidates
+
+    def dateline(cand: DateCandidate, lo: int, hi: int) -> bool:
+        """A short line holding the date among blocks lo..hi."""
+        return any(cand.raw in blocks[i] and len(blocks[i]) <= len(cand.raw) + DATELINE_SLACK
+                   for i in range(max(lo, 0), min(hi, len(blocks) - 1) + 1))
+
+    texts = [c for c in analysis.candidates if c.source in ("text", "byline")]
+    below = {id(c) for c in texts if dateline(c, title_at + 1, title_at + DATELINE_REACH)}
     out = []
     for cand in analysis.candidates:
         if cand.source not in ("text", "byline"):
             out.append(cand)
             continue
         found = [i for i, b in enumerate(blocks) if cand.raw in b]
-        if any(title_at < i <= title_at + DATELINE_REACH and len(blocks[i]) <= len(cand.raw) + 40
-               for i in found):
-            cand = dataclasses.replace(cand, weight=max(cand.weight, 3.0))
-        elif found and all(
-            i < title_at and (is_generic_furniture(blocks[i]) or (template and template.is_furniture(blocks[i])))
+        learned = template is not None and any(template.is_furniture(blocks[i]) for i in found)
+        above = not below and not learned and dateline(cand, title_at - DATELINE_REACH, title_at - 1)
+        if id(cand) in below or above:
+            out.append(dataclasses.replace(cand, weight=max(cand.weight, 3.0)))
+            continue
+        if found and all(
+            i < title_at and (is_generic_furniture(blocks[i])
+                              or (template is not None and template.is_furniture(blocks[i])))
             for i in found
         ):
-            cand = dataclasses.replace(cand, weight=min(cand.weight, -10.0))
+            cand = dataclasses.replace(cand, weight=min(cand.weight, W_NEGATIVE))
         out.append(cand)
     return out
 

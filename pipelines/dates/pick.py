@@ -511,7 +511,7 @@ def _structured_is_decisive(cands: list[DateCandidate]) -> bool:
             p = _parse_cached(c.raw, 0, False)
             if p is None or not _EARLIEST <= dt.date.fromisoformat(p.iso[:10]) <= latest:
                 continue
-            if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
+            if _utc_edge(p):
                 return False  # a late UTC stamp: the site's local day may be the next one
             return url_day is None or url_day == p.iso[:10]
     return False
@@ -533,8 +533,9 @@ def _structured_days(cands: list[DateCandidate]) -> set[str]:
             continue
         day = p.iso[:10]
         days.add(day)
-        if p.tz_offset == 0 and len(p.iso) > 10 and int(p.iso[11:13]) >= _LATE_UTC_HOUR:
-            days.add((dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat())
+        edge = _utc_edge(p)
+        if edge:
+            days.add((dt.date.fromisoformat(day) + dt.timedelta(days=edge)).isoformat())
     return days
 
 
@@ -678,6 +679,28 @@ def _utc(parsed: ParsedDate, tz: str | None) -> str | None:
     return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _in_site_zone(
+    parsed: list[tuple[DateCandidate, ParsedDate]], tz: str,
+) -> list[tuple[DateCandidate, ParsedDate]]:
+    """With the site's time zone known (its profile), a UTC stamp is read as the site's local
+    time: the day the site dated the article, which for an evening article in UTC-3 or a
+    night one in UTC+3 is not the UTC day."""
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return parsed
+    out = []
+    for c, p in parsed:
+        if p.tz_offset == 0 and len(p.iso) > 10:
+            local = dt.datetime.fromisoformat(p.iso).replace(tzinfo=dt.UTC).astimezone(zone)
+            offset = local.utcoffset()
+            minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+            p = dataclasses.replace(p, iso=local.replace(tzinfo=None).isoformat(timespec="minutes"),
+                                    tz_offset=minutes)
+        out.append((c, p))
+    return out
+
+
 def _instant(p: ParsedDate) -> dt.datetime | None:
     if len(p.iso) <= 10:
         return None
@@ -723,7 +746,16 @@ def _local_days(
 
 
 _SHOWN = ("byline", "text", "time")  # what the page shows its readers
-_LATE_UTC_HOUR = 20
+_LATE_UTC_HOUR = 20  # from here a UTC+1 to +4 site's local day is the next one
+
+
+def _utc_edge(p: ParsedDate) -> int:
+    """1 for a UTC stamp late in its day (the site's local day may be the next one), else 0.
+    The mirror for UTC-3 to -8 (early UTC hours, the previous day) cost a page of the eval set
+    without a time zone; with the site's zone known, `_in_site_zone` reads the local day."""
+    if p.tz_offset != 0 or len(p.iso) <= 10:
+        return 0
+    return 1 if int(p.iso[11:13]) >= _LATE_UTC_HOUR else 0
 
 
 def _shown_days(parsed: list[tuple[DateCandidate, ParsedDate]]) -> set[str]:
@@ -738,11 +770,12 @@ def _utc_on_shown_day(
     (Europe, Turkey, the Arab world, Iran) prints its local day, its feed the UTC one."""
     out = parsed
     for i, (c, p) in enumerate(parsed):
-        if p.tz_offset != 0 or c.source not in ("jsonld", "meta", "script") or len(p.iso) <= 10:
+        edge = _utc_edge(p)
+        if not edge or c.source not in ("jsonld", "meta", "script"):
             continue
         t = dt.datetime.fromisoformat(p.iso)
-        day = (t.date() + dt.timedelta(days=1)).isoformat()
-        if t.hour < _LATE_UTC_HOUR or t.date().isoformat() in shown or day not in shown:
+        day = (t.date() + dt.timedelta(days=edge)).isoformat()
+        if t.date().isoformat() in shown or day not in shown:
             continue
         if out is parsed:
             out = list(parsed)
@@ -822,6 +855,8 @@ def pick_date(
     if not parsed:
         return None
     parsed = _local_days(parsed)
+    if tz:
+        parsed = _in_site_zone(parsed, tz)
     shown = _shown_days(parsed)
     if shown:
         parsed = _shown_modified(_utc_on_shown_day(parsed, shown), shown)

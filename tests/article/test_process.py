@@ -7,10 +7,12 @@ import pytest
 from pipelines.article.process import (
     SiteContext,
     analyse_html,
+    analyse_text,
     canonical_url,
     date_of,
     looks_binary,
 )
+from tests.helpers import TEST_DATA
 
 PAGE = ("<html><head><title>Köprü açıldı | Haber</title></head><body><h1>Köprü açıldı</h1>"
         "<p>" + "Yeni köprü bugün törenle açıldı ve trafiğe verildi. " * 8 + "</p></body></html>")
@@ -63,3 +65,41 @@ def test_a_huge_title_is_bounded() -> None:
     record = process_analysis("https://e.example/a", analyse_html(page.encode(), "https://e.example/a"),
                               SiteContext(site="e"))
     assert record["title"] is not None and len(record["title"]) <= MAX_TITLE
+
+
+NAV = "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in ("News", "Politics", "Business", "Sport", "Culture"))
+BODY = "<p>" + "A paragraph of the article body with enough words to be prose. " * 8 + "</p>"
+
+
+def _dateline_above_page(dateline: str) -> bytes:
+    return ("<html><head><title>Council approves the new budget | Daily Courier</title></head><body>"
+            "<div>Monday 10 June 2019</div><div>Daily Courier</div><ul>" + NAV + "</ul>"
+            f"<div>{dateline}</div><h1>Council approves the new budget</h1>" + BODY
+            + "</body></html>").encode()
+
+
+@pytest.mark.parametrize("dateline, iso", [
+    ("19.11.2018", "2018-11-19"),
+    ("Wednesday 8 May 2019 - 11:45 ۱۸ اردیبهشت ۱۳۹۸", "2019-05-08T11:45"),
+])
+def test_a_dateline_directly_above_the_headline_is_the_articles_date(dateline: str, iso: str) -> None:
+    """The date over the title is the dateline; the header's today, above the site name and
+    the menu, is still not the date."""
+    analysis = analyse_html(_dateline_above_page(dateline), "http://e.com/story")
+    picked = date_of(analysis, SiteContext(site="e"))
+    assert picked is not None and picked.iso == iso
+
+
+def test_a_dateline_above_the_headline_that_the_template_repeats_is_furniture() -> None:
+    """A line the site prints on many pages is furniture wherever it sits."""
+    ctx = SiteContext(site="e")
+    for n in range(4):
+        ctx.template.observe(f"http://e.com/{n}", ["19.11.2018", f"Headline number {n}"])
+    analysis = analyse_html(_dateline_above_page("19.11.2018"), "http://e.com/story")
+    assert date_of(analysis, ctx) is None
+
+
+def test_the_seed_page_keeps_its_dateline_and_not_the_headers_today() -> None:
+    seed = (TEST_DATA / "seed_page.txt").read_text("utf-8")
+    picked = date_of(analyse_text(seed), SiteContext(site="islamicinvitationturkey.com"))
+    assert picked is not None and picked.iso == "2015-11-21T10:37"

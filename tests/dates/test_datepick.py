@@ -321,3 +321,19 @@ def test_body_is_read_when_the_headline_block_shows_no_date() -> None:
     assert any(c.source == "byline" and "1 March 2019" in c.raw for c in candidates)
     picked = pick_date(candidates)
     assert picked is not None and picked.iso.startswith("2019-03-01")
+
+
+def test_a_meta_name_with_stray_spaces_is_read_like_the_trimmed_one() -> None:
+    html = """<html><head><meta property="article:published_time " content="2021-03-02T09:15:00+01:00">
+    </head><body><h1>Headline of the story</h1><p>Text.</p></body></html>"""
+    picked = _pick(html)
+    assert picked is not None and picked.iso == "2021-03-02T09:15" and picked.source == "meta"
+
+
+def test_a_utc_stamp_is_read_on_the_sites_local_day_when_its_zone_is_known() -> None:
+    """An evening article of a UTC-3 site: its UTC stamp is already the next day."""
+    cands = [DateCandidate("meta", "2021-03-03T01:30:00Z", 10.0, 0)]
+    picked = pick_date(cands, tz="America/Sao_Paulo")
+    assert picked is not None and picked.iso == "2021-03-02T22:30"
+    assert picked.utc == "2021-03-03T01:30:00Z"
+    assert pick_date(cands).iso == "2021-03-03T01:30"  # no zone known: the stamp as printed
