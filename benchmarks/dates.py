@@ -43,8 +43,9 @@ import lxml.etree
 import lxml.html
 from scoring import ROOT, Timed, dataset_dir, run_timed, shared_file, tarikh_record
 
+from pipelines.dates.candidates import collect_candidates
 from pipelines.dates.parse import parse_date
-from pipelines.dates.pick import collect_candidates, pick_date
+from pipelines.dates.pick import pick_date
 from pipelines.page.parse import HtmlParseError, decode_html, parse_html
 
 _PARSERS: dict[str | None, lxml.html.HTMLParser] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.article.process import Analysis
-from pipelines.dates.pick import PickedDate
+from pipelines.dates.signals import PickedDate
 
 
 @dataclass(slots=True)

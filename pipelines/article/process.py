@@ -19,14 +19,9 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-from pipelines.dates.pick import (
-    W_NEGATIVE,
-    DateCandidate,
-    PickedDate,
-    candidates_from_lines,
-    collect_candidates,
-    pick_date,
-)
+from pipelines.dates.candidates import candidates_from_lines, collect_candidates
+from pipelines.dates.pick import pick_date
+from pipelines.dates.signals import W_NEGATIVE, DateCandidate, PickedDate
 from pipelines.page.extract import ExtractedPage, ExtractionRules, extract
 from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
 from pipelines.page.language import detect_language

@@ -6,12 +6,9 @@ import pickle
 
 import lxml.html
 
-from pipelines.dates.pick import (
-    DateCandidate,
-    candidates_from_lines,
-    collect_candidates,
-    pick_date,
-)
+from pipelines.dates.candidates import candidates_from_lines, collect_candidates
+from pipelines.dates.pick import pick_date
+from pipelines.dates.signals import DateCandidate
 from tests.helpers import TEST_DATA
 
 HEADER = """
