@@ -20,6 +20,11 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control endpoint (and its job files under ~/.local/state): unused here.
+REMOTE_CONTROL_ENABLED = False
+# Same-origin, http(s)-only fetching; private addresses refused for public sites.
+DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
+DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
 LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 0
 

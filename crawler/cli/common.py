@@ -39,6 +39,16 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="extraction worker processes (0: extract in the crawl process)")
     parser.add_argument("--max-depth", type=int, help="link depth for zero-config discovery (default 4)")
+    parser.add_argument("--max-pages", type=int, metavar="N",
+                        help="stop after N pages (zero-config default 10000; profiles: no limit)")
+    parser.add_argument("--max-minutes", type=float, metavar="M",
+                        help="stop after M minutes (zero-config default 120; profiles: no limit)")
+    private = parser.add_mutually_exclusive_group()
+    private.add_argument("--allow-private", dest="block_private", action="store_false", default=None,
+                         help="let links and redirects reach private/loopback addresses")
+    private.add_argument("--block-private", dest="block_private", action="store_true",
+                         help="refuse private/loopback/link-local addresses the profile does not "
+                              "name itself (default for zero-config)")
     parser.add_argument("--no-throttle", action="store_true",
                         help="no AutoThrottle, high concurrency: only for servers you own")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",

@@ -71,7 +71,8 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
         settings[name.strip()] = value
     return RunOptions(workers=args.workers, throttle=not args.no_throttle, log_file=args.log_file,
                       verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth,
-                      extra_settings=settings, **extra)
+                      max_pages=args.max_pages, max_minutes=args.max_minutes,
+                      block_private=args.block_private, extra_settings=settings, **extra)
 
 
 def _profile(name: str) -> Any:
@@ -113,6 +114,11 @@ def crawl_all(args: argparse.Namespace) -> int:
                         ("--max-depth", args.max_depth)):
         if value is not None:
             passthrough += [flag, str(value)]
+    for flag, value in (("--max-pages", args.max_pages), ("--max-minutes", args.max_minutes)):
+        if value is not None:
+            passthrough += [flag, str(value)]
+    if args.block_private is not None:
+        passthrough.append("--block-private" if args.block_private else "--allow-private")
     passthrough += ["-v"] * args.verbose + ["--no-throttle"] * args.no_throttle
     for pair in args.set:
         passthrough += ["-s", pair]

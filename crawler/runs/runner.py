@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.fetch_policy import FetchPolicy
 from crawler.profiles import SiteProfile
 from crawler.runs.lock import SiteLock
 from crawler.runs.verdict import verdict
@@ -36,6 +37,9 @@ class RunOptions:
     verbose: bool = False
     wait_lock: float = 0.0
     max_depth: int | None = None
+    max_pages: int | None = None  # page budget (None: ZERO_CONFIG_MAX_PAGES for zero-config)
+    max_minutes: float | None = None  # time budget (None: ZERO_CONFIG_MAX_MINUTES for zero-config)
+    block_private: bool | None = None  # None: on for zero-config, off for profiles
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -47,7 +51,27 @@ class RunOutcome:
     counters: store.RunCounters
 
 
-def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int]) -> Settings:
+#: A zero-config crawl follows every in-site link, so a site whose pages link to endless new
+#: pages (calendars, faceted search, spider traps) would run for ever: it gets a page and a
+#: time budget unless the operator sets one (`--max-pages`, `--max-minutes`).
+ZERO_CONFIG_MAX_PAGES = 10_000
+ZERO_CONFIG_MAX_MINUTES = 120.0
+#: Scrapy finish reasons of a run stopped by its budget (a normal end, noted in the run log).
+BUDGET_REASONS = {"closespider_pagecount": "page_budget_reached",
+                  "closespider_timeout": "time_budget_reached"}
+
+
+def budget_settings(profile: SiteProfile, opts: RunOptions) -> dict[str, Any]:
+    """CLOSESPIDER_* for the run's page and time budget (none for a profile unless asked)."""
+    pages = opts.max_pages if opts.max_pages is not None else (
+        ZERO_CONFIG_MAX_PAGES if profile.zero_config else 0)
+    minutes = opts.max_minutes if opts.max_minutes is not None else (
+        ZERO_CONFIG_MAX_MINUTES if profile.zero_config else 0)
+    return {"CLOSESPIDER_PAGECOUNT": pages, "CLOSESPIDER_TIMEOUT": minutes * 60}
+
+
+def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int],
+                   profile: SiteProfile | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     overrides: dict[str, Any] = {
@@ -64,6 +88,12 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
     }
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
+    if profile is not None:
+        overrides.update(budget_settings(profile, opts))
+        overrides["TARIKH_NAMED_HOSTS"] = sorted(
+            {h for h, _ in FetchPolicy.for_profile(profile).origins})
+        block = profile.zero_config if opts.block_private is None else opts.block_private
+        overrides["TARIKH_BLOCK_PRIVATE"] = block
     if opts.log_file:
         overrides["LOG_FILE"] = opts.log_file
     if not opts.throttle:  # only for servers you own (the demo, tests, benchmarks)
@@ -94,7 +124,7 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
-        process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs))
+        process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs, profile))
         crawler = process.create_crawler(SiteSpider)
         process.crawl(crawler, profile=profile)
         started = time.monotonic()
@@ -105,6 +135,9 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         state = spider.state
         counters: store.RunCounters = state.counters
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if reason in BUDGET_REASONS:  # a budget is a normal end: note it in the run log
+            counters.skip(BUDGET_REASONS[reason])
+            reason = "finished"
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
         store.update_run(db, run_id, counters, status=status, exit_code=code)
         store.set_duration(db, run_id, duration)

@@ -24,6 +24,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.fetch_policy import FetchPolicy
 from crawler.items import PageItem
 from crawler.profiles import SiteProfile, load_profile, zero_config_profile
 from crawler.state import CrawlState
@@ -44,6 +45,7 @@ FEED_TYPES = ("rss", "atom", "xml")
 #: own `depth` counts every hop, sitemap ones included, and DepthMiddleware overwrites it).
 KIND = "tarikh_kind"
 LINK_DEPTH = "tarikh_link_depth"
+GUESSED = "tarikh_guessed"  # a sitemap URL guessed by zero-config, not declared anywhere
 
 
 class Fetch(StrEnum):
@@ -84,7 +86,7 @@ class SiteSpider(Spider):
         self.profile = profile
         self.site = profile.name
         self.allowed_domains = profile.domains  # Scrapy's offsite filter and ours agree
-        self.allowed_hosts = {h.lower() for h in profile.domains}
+        self.fetch_policy = FetchPolicy.for_profile(profile)  # from_crawler applies the settings
         self.links = LinkExtractor(unique=True)  # skips images, archives, media by extension
         self._state: CrawlState | None = None
 
@@ -92,6 +94,10 @@ class SiteSpider(Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._state = CrawlState.from_settings(crawler.settings, spider.profile)
+        block = crawler.settings.get("TARIKH_BLOCK_PRIVATE")
+        spider.fetch_policy = FetchPolicy.for_profile(
+            spider.profile, block_private=None if block in (None, "") else crawler.settings.getbool(
+                "TARIKH_BLOCK_PRIVATE"))
         return spider
 
     @property
@@ -106,8 +112,8 @@ class SiteSpider(Spider):
         for url in self.profile.sitemaps:
             if url.endswith("robots.txt"):
                 yield self.request(url, Fetch.ROBOTS)
-            else:
-                yield self.request(url, Fetch.SITEMAP)
+            else:  # zero-config only guesses /sitemap.xml: its absence is no error
+                yield self.request(url, Fetch.SITEMAP, meta={GUESSED: self.profile.zero_config})
         for url in self.profile.feeds:
             yield self.request(url, Fetch.FEED)
         for url in self.archive_urls():
@@ -137,23 +143,35 @@ class SiteSpider(Spider):
             yield self.request(url, Fetch.SITEMAP)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """A sitemap or sitemap index. One that yields nothing (garbage, a gzip that is not
+        one, a DTD that stops the parser, an empty list) is an error of the run, not a
+        silent success; only zero-config's guessed /sitemap.xml may be missing."""
+        guessed = bool(response.meta.get(GUESSED))
         body = self._sitemap_body(response)
         if body is None:
-            logger.info("not a sitemap: %s", response.url)
+            if guessed:
+                logger.info("no sitemap at %s", response.url)
+            else:
+                self.state.counters.error(f"not a sitemap: {response.url}")
             return
         try:
             sitemap = Sitemap(body)
+            entries = list(sitemap)
         except Exception as exc:  # noqa: BLE001 - a broken sitemap is logged, the run goes on
             self.state.counters.error(f"bad sitemap {response.url}: {exc}")
             return
+        if not entries or sitemap.type not in ("sitemapindex", "urlset"):
+            if not guessed:
+                self.state.counters.error(f"sitemap lists no URLs: {response.url}")
+            return
         if sitemap.type == "sitemapindex":
-            for entry in sitemap:
+            for entry in entries:
                 lastmod = parse_timestamp(entry.get("lastmod"))
                 if self.state.since and lastmod and lastmod.date() < self.state.since:
                     continue  # a child sitemap untouched since before the range holds only older URLs
                 yield self.request(entry["loc"], Fetch.SITEMAP)
-        elif sitemap.type == "urlset":
-            for entry in sitemap:
+        else:
+            for entry in entries:
                 loc = entry.get("loc")
                 if not loc or not self.in_site(loc):
                     continue
@@ -175,8 +193,14 @@ class SiteSpider(Spider):
         return None
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        """RSS and Atom: every item link is an article candidate; the item date feeds lastmod."""
-        for item in response.xpath("//*[local-name()='item' or local-name()='entry']"):
+        """RSS and Atom: every item link is an article candidate; the item date feeds lastmod.
+        A feed with no items (or one its parser could not read) is an error of the run."""
+        items = response.xpath("//*[local-name()='item' or local-name()='entry']") \
+            if isinstance(response, TextResponse) else []
+        if not items:
+            self.state.counters.error(f"feed lists no items: {response.url}")
+            return
+        for item in items:
             link = item.xpath("./*[local-name()='link']/@href").get() or item.xpath(
                 "./*[local-name()='link']/text()").get()
             if not link:
@@ -281,8 +305,9 @@ class SiteSpider(Spider):
                        priority=_PRIORITY[kind] if priority is None else priority, meta=full_meta)
 
     def in_site(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
+        """http(s) on one of the site's origins (crawler.fetch_policy): links elsewhere are
+        not followed, and SafeFetchMiddleware refuses redirects there."""
+        return self.fetch_policy.refusal(url) is None
 
     def page_item(self, response: TextResponse, *, hint: bool | None) -> PageItem:
         self.state.counters.pages_downloaded += 1

@@ -1,0 +1,137 @@
+"""Hostile sites: what a trusted crawler refuses, and runs that must not report a success that
+did not happen. Each case asserts what the user sees: exit code, run-log status and counts,
+what is (not) in the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crawler.app.localserver import LocalSiteServer, SiteHandler
+from tests.helpers import rows, tarikh, write_profile
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+def _respond(status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
+             headers: dict[str, str] | None = None):
+    def hook(handler: SiteHandler) -> bool:
+        handler.send_response(status)
+        handler.send_header("Content-Type", ctype)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return True
+    return hook
+
+
+def _crawl(tmp_path: Path, base: str, *, sitemaps: tuple[str, ...] = ("/sitemap.xml",),
+           feeds: tuple[str, ...] = (), args: tuple[str, ...] = ()) -> tuple[int, str, dict]:
+    sites = tmp_path / "sites"
+    sites.mkdir(exist_ok=True)
+    write_profile(sites / "news.toml", name="news", base=base, sitemaps=sitemaps, feeds=feeds)
+    db = tmp_path / "t.db"
+    proc = tarikh("crawl", "news", "--db", str(db), "--no-throttle", *args,
+                  env={"TARIKH_SITES": str(sites)}, check=False)
+    run = rows(db, "select * from runs order by id desc limit 1")[0]
+    return proc.returncode, proc.stderr, run
+
+
+def test_a_redirect_to_another_port_of_the_host_is_not_followed(tmp_path: Path, demo_copy: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "secret.html").write_text(
+        "<html><body><article><h1>Internal admin page</h1><p>" + "Not part of the site. " * 30
+        + "</p></article></body></html>", encoding="utf-8")
+    with LocalSiteServer(other) as internal, LocalSiteServer(demo_copy) as site:
+        path = "/en/2020/01/moved.html"
+        site.hooks[path] = _respond(302, b"", headers={"Location": f"{internal.base_url}/secret.html"})
+        sitemap = demo_copy / "sitemap.xml"
+        sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(
+            "</urlset>", f"<url><loc>{{{{BASE}}}}{path}</loc></url></urlset>"), encoding="utf-8")
+        code, _, run = _crawl(tmp_path, site.base_url)
+    assert code == 0
+    titles = {r["title"] for r in rows(tmp_path / "t.db", "select title from articles")}
+    assert "Internal admin page" not in titles
+    assert json.loads(run["skipped_reasons"]).get("refused_other_port") == 1
+
+
+def test_non_http_sitemap_entries_are_never_fetched(tmp_path: Path, demo_copy: Path) -> None:
+    sitemap = demo_copy / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(
+        "</urlset>", "<url><loc>ftp://127.0.0.1:1/x.html</loc></url>"
+                     "<url><loc>file:///etc/passwd</loc></url></urlset>"), encoding="utf-8")
+    with LocalSiteServer(demo_copy) as site:
+        code, stderr, run = _crawl(tmp_path, site.base_url)
+    assert code == 0 and run["status"] == "ok" and run["errors"] == 0
+    assert "ftp" not in stderr.lower() and "Traceback" not in stderr
+
+
+def test_a_sitemap_that_yields_nothing_is_an_error_not_a_success(tmp_path: Path) -> None:
+    site_root = tmp_path / "site"
+    site_root.mkdir()
+    (site_root / "laughs.xml").write_text(
+        BILLION_LAUGHS + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<lolz>&lol9;</lolz><url><loc>{{BASE}}/a.html</loc></url></urlset>", encoding="utf-8")
+    (site_root / "garbage.xml.gz").write_bytes(b"\x1f\x8b" + bytes(range(200)))
+    (site_root / "empty.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+        encoding="utf-8")
+    with LocalSiteServer(site_root) as site:
+        code, stderr, run = _crawl(tmp_path, site.base_url, sitemaps=(
+            "/laughs.xml", "/garbage.xml.gz", "/empty.xml"))
+    assert code == 1 and run["status"] == "unhealthy"
+    samples = " ".join(json.loads(run["error_samples"]))
+    assert "garbage.xml.gz" in samples and "empty.xml" in samples and "laughs.xml" in samples
+    assert "Traceback" not in stderr
+
+
+def test_a_feed_that_yields_nothing_is_an_error(tmp_path: Path) -> None:
+    site_root = tmp_path / "site"
+    site_root.mkdir()
+    (site_root / "feed.rss").write_text(
+        BILLION_LAUGHS + "<rss><channel><x>&lol9;</x><item><link>{{BASE}}/a.html</link></item>"
+        "</channel></rss>", encoding="utf-8")
+    with LocalSiteServer(site_root) as site:
+        code, _, run = _crawl(tmp_path, site.base_url, sitemaps=(), feeds=("/feed.rss",))
+    assert code == 1
+    assert "feed lists no items" in " ".join(json.loads(run["error_samples"]))
+
+
+def test_zero_config_stops_at_its_page_budget(tmp_path: Path, demo_copy: Path) -> None:
+    db = tmp_path / "t.db"
+    with LocalSiteServer(demo_copy) as site:
+        proc = tarikh("crawl", "--url", f"{site.base_url}/index.html", "--db", str(db),
+                      "--no-throttle", "--max-pages", "8", "-s", "CONCURRENT_REQUESTS=4", check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    run = rows(db, "select * from runs")[0]
+    assert run["status"] == "ok"
+    assert json.loads(run["skipped_reasons"]).get("page_budget_reached") == 1
+    # it stopped early: the budget, plus the requests in flight when it was reached (32 at most)
+    assert run["pages_downloaded"] <= 8 + 32
+    assert len(rows(db, "select url from articles")) < 37
+
+
+def test_a_utf8_page_with_one_bad_byte_is_not_stored_garbled(tmp_path: Path, demo_copy: Path) -> None:
+    page = ("<html><head><meta charset='utf-8'><title>Café in Zürich</title></head><body><article>"
+            "<h1>Café in Zürich</h1>" + "<p>Das Café … in Zürich ist über die Grenzen hinaus bekannt.</p>" * 6
+            + "</article></body></html>").encode().replace(b"bekannt.</p>", b"bekannt.\xe9</p>", 1)
+    path = "/en/2020/01/cafe.html"
+    target = demo_copy / path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page)
+    sitemap = demo_copy / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(
+        "</urlset>", f"<url><loc>{{{{BASE}}}}{path}</loc></url></urlset>"), encoding="utf-8")
+    with LocalSiteServer(demo_copy) as site:
+        code, _, _ = _crawl(tmp_path, site.base_url)
+    assert code == 0
+    stored = rows(tmp_path / "t.db", "select title, text from articles where url like ?", ("%cafe.html",))
+    assert stored and stored[0]["title"] == "Café in Zürich"
+    assert "Zürich ist über die Grenzen" in stored[0]["text"] and "Ã" not in stored[0]["text"]
