@@ -45,10 +45,13 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
     from crawler.runs.lock import LockBusy
-    from crawler.runs.runner import run_crawl
+    from crawler.runs.runner import NothingToResume, run_crawl
 
     try:
         outcome = run_crawl(profile, args.db, opts)
+    except NothingToResume as exc:
+        print(f"tarikh backfill: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except LockBusy as exc:
         raise CannotRun(f"{exc}; is another run of {profile.name!r} going on? (use --wait SECONDS)") from exc
     except OSError as exc:
@@ -130,6 +133,10 @@ def crawl_all(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     if not args.since and not args.resume:
         print("tarikh backfill: --since YYYY-MM-DD is required (or --resume)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.since and args.until and args.since > args.until:
+        print(f"tarikh backfill: --since {args.since} is after --until {args.until}: an empty range",
+              file=sys.stderr)
         return EXIT_USAGE
     profile = _profile(args.site)
     return _run(profile, args, _options(args, mode="backfill", since=args.since,

@@ -23,6 +23,11 @@ from pipelines import store
 logger = logging.getLogger(__name__)
 
 
+class NothingToResume(RuntimeError):
+    """`--resume` found no interrupted run of the site: refused, since without the earlier
+    run's range it would be an unbounded backfill of the whole site."""
+
+
 @dataclass(slots=True)
 class RunOptions:
     mode: str = "crawl"  # crawl | backfill
@@ -87,10 +92,13 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         if opts.resume:
             earlier = store.interrupted_runs(db, profile.name, opts.mode)
             resume_runs = [r["id"] for r in earlier]
-            if earlier:
-                last_args = json.loads(earlier[-1]["args"] or "{}")
-                opts.since = opts.since or optional_day(last_args.get("since"))
-                opts.until = opts.until or optional_day(last_args.get("until"))
+            if not earlier:
+                db.conn.close()
+                raise NothingToResume(f"no interrupted {opts.mode} of {profile.name!r} to resume "
+                                      f"(start one with --since YYYY-MM-DD)")
+            last_args = json.loads(earlier[-1]["args"] or "{}")
+            opts.since = opts.since or optional_day(last_args.get("since"))
+            opts.until = opts.until or optional_day(last_args.get("until"))
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
