@@ -38,6 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     except CannotRun as exc:
         print(f"tarikh: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except sqlite3.OperationalError as exc:  # locked past the busy timeout, unreadable file, …
+    except sqlite3.DatabaseError as exc:  # locked past the busy timeout, not a database, …
         print(f"tarikh: database {getattr(args, 'db', '?')}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN

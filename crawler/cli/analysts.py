@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from crawler.cli.common import Command, add_db, emit, iso_date
+from crawler.cli.common import Command, add_db, emit, iso_date, open_existing_db
 from crawler.runs.verdict import EXIT_OK, EXIT_USAGE
 
 
@@ -36,10 +35,9 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from pipelines import store
     from pipelines.store.search import SearchError, format_results_text, search
 
-    db = store.connect(args.db, readonly=Path(args.db).exists())
+    db = open_existing_db(args.db)
     try:
         results = search(db, args.query, site=args.site,
                          since=args.since.isoformat() if args.since else None,
@@ -56,10 +54,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines import store
     from pipelines.store.export import export
 
-    db = store.connect(args.db, readonly=Path(args.db).exists())
+    db = open_existing_db(args.db)
     out = args.output or sys.stdout.buffer
     count = export(db, args.format, out, site=args.site,
                    since=args.since.isoformat() if args.since else None,
@@ -70,9 +67,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from crawler.app.serve import serve
-    from pipelines import store
 
-    store.connect(args.db).conn.close()  # create/migrate so Datasette sees the current schema
+    open_existing_db(args.db).conn.close()  # refuse a missing file; upgrade an old schema
     return serve(args.db, host=args.host, port=args.port)
 
 

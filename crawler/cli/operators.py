@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.cli.common import Command, add_db, emit
+from crawler.cli.common import Command, add_db, emit, open_existing_db
 from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
@@ -38,7 +38,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     from pipelines import store
 
-    db = store.connect(args.db)
+    db = open_existing_db(args.db)
     rows = store.list_runs(db, args.site, args.limit)
     if args.json:
         for row in rows:
@@ -56,9 +56,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     from crawler.runs.health import site_health
-    from pipelines import store
 
-    db = store.connect(args.db)
+    db = open_existing_db(args.db)
     reports = site_health(db, args.site)
     if args.site and not reports:
         print(f"tarikh health: no runs or articles for site {args.site!r}", file=sys.stderr)
