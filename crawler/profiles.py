@@ -61,6 +61,11 @@ class SiteProfile:
         hosts = {urlsplit(u).hostname for u in self.start_urls + self.sitemaps + self.feeds}
         return sorted(h for h in hosts if h)
 
+    @property
+    def is_template(self) -> bool:
+        """`{{BASE}}` in its URLs: a template for the local demo server, not a crawlable site."""
+        return any(BASE_PLACEHOLDER in u for u in self.start_urls + self.sitemaps + self.feeds)
+
     def is_article_url(self, url: str) -> bool | None:
         """True/False from the profile's patterns; None when the profile cannot tell."""
         if not self._article_res:

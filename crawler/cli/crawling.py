@@ -81,9 +81,13 @@ def _profile(name: str) -> Any:
     from crawler.profiles import ProfileError, load_profile
 
     try:
-        return load_profile(name)
+        profile = load_profile(name)
     except ProfileError as exc:
         raise CannotRun(str(exc)) from exc
+    if profile.is_template:
+        raise CannotRun(f"profile {profile.name!r} has {{{{BASE}}}} placeholders: it is a template for "
+                        "the local demo server, not a site to crawl (use tarikh demo)")
+    return profile
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -121,7 +125,7 @@ def crawl_all(args: argparse.Namespace) -> int:
         passthrough += ["-s", pair]
     worst = EXIT_OK
     for profile in list_profiles():
-        if any("{{BASE}}" in u for u in profile.start_urls + profile.sitemaps + profile.feeds):
+        if profile.is_template:
             continue  # a template for a local server (the bundled demo), not a real site
         code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", profile.name, *passthrough])
         if code != EXIT_OK:

@@ -34,3 +34,13 @@ def test_resume_with_nothing_to_resume_is_refused_and_records_no_run(tmp_path: P
     assert "no interrupted backfill of 'news' to resume" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert rows(db, "select * from runs") == []
+
+
+def test_crawling_the_demo_template_is_refused_without_a_run(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    for command in (("crawl", "demo"), ("backfill", "demo", "--since", "2020-01-01")):
+        proc = tarikh(*command, "--db", str(db), check=False, timeout=60)
+        assert proc.returncode == 3, proc.stderr[-2000:]
+        assert "use tarikh demo" in proc.stderr and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+    assert not db.exists()  # no run recorded, not even a database
