@@ -85,6 +85,12 @@ def summary(db_path: str, *, site: str, run_id: int, served: str = "") -> str:
             f"  text:      {text[:300]}{'…' if len(text) > 300 else ''}",
         ]
     db.conn.close()
+    lines += [
+        "next steps:",
+        f"  tarikh search 'bank' --db {db_path}        full-text search (--json, --site, --since)",
+        f"  tarikh serve --db {db_path}                browse it in Datasette",
+        f"  tarikh export --format csv --db {db_path} -o demo.csv",
+    ]
     return "\n".join(lines)
 
 

@@ -22,8 +22,9 @@ def _crawl_args(p: argparse.ArgumentParser) -> None:
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site")
-    p.add_argument("--since", type=iso_date, help="YYYY-MM-DD (required unless --resume)")
+    p.add_argument("site", help="profile name in data/sites/ (or a .toml path)")
+    p.add_argument("--since", type=iso_date,
+                   help="first publication day YYYY-MM-DD (required unless --resume)")
     p.add_argument("--until", type=iso_date, help="YYYY-MM-DD (default: today)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted backfill")
     add_db(p)
@@ -31,16 +32,16 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site", nargs="?")
-    p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day")
+    p.add_argument("site", nargs="?", help="one site (default: every site with stored pages)")
+    p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day (YYYY-MM-DD)")
     p.add_argument("--workers", type=int, default=1, help="processes for the analysis pass")
     add_db(p)
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--workers", type=int, default=1, help="extraction worker processes (default 1)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log INFO to stderr")
 
 
 def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:

@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from typing import Any
 
 from crawler.cli.common import Command, add_db, emit, open_existing_db
 from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
 def _sites_args(p: argparse.ArgumentParser) -> None:
-    pass
+    pass  # `--check` is added with the profile checks
 
 
 def _runs_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
-    p.add_argument("--site")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--site", help="only the runs of this site")
+    p.add_argument("--limit", type=int, default=20, help="newest N runs (default 20)")
+    p.add_argument("--json", action="store_true",
+                   help="JSON Lines, one run a line; reasons, samples and args as JSON values")
 
 
 def _health_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site", nargs="?")
+    p.add_argument("site", nargs="?", help="one site (default: every site with runs or articles)")
     add_db(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="JSON Lines, one site a line")
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
@@ -42,7 +45,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     rows = store.list_runs(db, args.site, args.limit)
     if args.json:
         for row in rows:
-            emit(row)
+            emit(decode_run(row))
         return EXIT_OK
     print(f"{'id':>4} {'site':18} {'mode':9} {'started':20} {'status':11} "
           f"{'pages':>6} {'304':>5} {'new':>5} {'upd':>5} {'same':>5} {'drop':>5} {'skip':>5} {'err':>4}")
@@ -52,6 +55,21 @@ def cmd_runs(args: argparse.Namespace) -> int:
               f"{r['articles_updated']:>5} {r['articles_unchanged']:>5} {r['pages_dropped']:>5} "
               f"{r['pages_skipped'] or 0:>5} {r['errors']:>4}")
     return EXIT_OK
+
+
+#: Columns of `runs` stored as JSON text: emitted as JSON values, not strings of JSON.
+JSON_COLUMNS = ("dropped_reasons", "skipped_reasons", "error_samples", "args")
+
+
+def decode_run(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for column in JSON_COLUMNS:
+        if isinstance(out.get(column), str):
+            try:
+                out[column] = json.loads(out[column])
+            except ValueError:
+                pass  # not JSON (written by hand?): keep the text
+    return out
 
 
 def cmd_health(args: argparse.Namespace) -> int:

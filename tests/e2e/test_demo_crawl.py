@@ -39,6 +39,7 @@ def test_demo_stores_every_article_and_prints_a_summary(demo_db: tuple[Path, str
     assert set(stored) == expected  # no listing, tag or home page, no article missing
     assert f"articles stored: {len(expected)}" in stdout
     assert "per language:" in stdout and "date range:" in stdout and "sample record:" in stdout
+    assert "next steps:" in stdout and "tarikh search" in stdout and "tarikh serve" in stdout
 
 
 def test_demo_records_are_clean(demo_db: tuple[Path, str]) -> None:
