@@ -63,7 +63,19 @@ def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
                f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
     if sys.stderr.isatty() or outcome.exit_code != EXIT_OK or args.verbose:
         print(summary, file=sys.stderr)
+    if c.errors:
+        print(f"tarikh: {error_line(profile.name, c)}", file=sys.stderr)
     return outcome.exit_code
+
+
+def error_line(site: str, counters: Any, shown: int = 5) -> str:
+    """`mysite: 2 errors: HTTP 503 http://…/sitemap.xml; ConnectionRefusedError http://…/`:
+    what went wrong, in one line a cron mail can show."""
+    samples = counters.error_samples[:shown]
+    more = counters.errors - len(samples)
+    text = "; ".join(s.split(": ", 1)[0] if not s.startswith("HTTP ") else s for s in samples)
+    return (f"{site}: {counters.errors} error{'s' * (counters.errors != 1)}: {text}"
+            + (f"; and {more} more (tarikh runs --json)" if more > 0 else ""))
 
 
 def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:

@@ -52,6 +52,11 @@ class RunOutcome:
     counters: store.RunCounters
 
 
+def quiet(opts: RunOptions) -> bool:
+    """Under cron (no terminal, no -v, no log file): one line per problem, no tracebacks."""
+    return not (opts.verbose or opts.log_file or sys.stderr.isatty())
+
+
 def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int]) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -66,6 +71,7 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         "TARIKH_WORKERS": opts.workers,
         # Warnings only, unless asked: a terminal gets the progress line, cron gets silence.
         "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else "WARNING",
+        "TARIKH_QUIET": quiet(opts),
     }
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
