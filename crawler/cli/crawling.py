@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.cli.common import CannotRun, Command, add_db, add_run_options, iso_date
 from crawler.runs.runner import RunOptions
-from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE
+from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE
 
 
 def _crawl_args(p: argparse.ArgumentParser) -> None:
@@ -91,8 +91,15 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
 
 
 def _profile(name: str) -> Any:
-    from crawler.profiles import ProfileError, load_profile
+    from crawler.profiles import ProfileError, check_profile_file, load_profile, profile_path
 
+    path = profile_path(name)
+    problems = check_profile_file(path) if path.exists() else []
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if errors:  # the same checks as `tarikh sites --check`: a broken profile never half-runs
+        raise CannotRun("; ".join(errors))
+    for problem in problems:
+        print(f"tarikh: {problem}", file=sys.stderr)
     try:
         profile = load_profile(name)
     except ProfileError as exc:
@@ -126,7 +133,7 @@ def crawl_all(args: argparse.Namespace) -> int:
     process); the exit code is the worst of theirs, so one bad site still fails the unit."""
     import subprocess
 
-    from crawler.profiles import list_profiles
+    from crawler.profiles import ProfileError, check_profile_file, load_profile, profile_files
 
     passthrough = ["--db", args.db, "--wait", str(args.wait), "--workers", str(args.workers)]
     for flag, value in (("--refresh-after", args.refresh_after), ("--log-file", args.log_file),
@@ -137,12 +144,23 @@ def crawl_all(args: argparse.Namespace) -> int:
     for pair in args.set:
         passthrough += ["-s", pair]
     worst = EXIT_OK
-    for profile in list_profiles():
-        if profile.is_template:
-            continue  # a template for a local server (the bundled demo), not a real site
-        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", profile.name, *passthrough])
+    for path in profile_files():
+        errors = [p for p in check_profile_file(path) if p.severity == "error"]
+        if errors:  # named, and it fails the unit: a broken profile is never skipped silently
+            for problem in errors:
+                print(f"tarikh crawl --all: {problem}", file=sys.stderr)
+            worst = max(worst, EXIT_CANNOT_RUN)
+            continue
+        try:
+            if load_profile(str(path)).is_template:
+                continue  # a template for a local server (the bundled demo), not a real site
+        except ProfileError as exc:
+            print(f"tarikh crawl --all: {exc}", file=sys.stderr)
+            worst = max(worst, EXIT_CANNOT_RUN)
+            continue
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", path.stem, *passthrough])
         if code != EXIT_OK:
-            print(f"tarikh crawl --all: {profile.name} exited {code}", file=sys.stderr)
+            print(f"tarikh crawl --all: {path.stem} exited {code}", file=sys.stderr)
         worst = max(worst, code)
     return worst
 

@@ -12,7 +12,9 @@ from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
 def _sites_args(p: argparse.ArgumentParser) -> None:
-    pass  # `--check` is added with the profile checks
+    p.add_argument("--check", action="store_true",
+                   help="check every profile (TOML, keys, regexes, name, timezone, calendar, "
+                        "selectors); exit 1 on any problem")
 
 
 def _runs_args(p: argparse.ArgumentParser) -> None:
@@ -30,12 +32,21 @@ def _health_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from crawler.profiles import list_profiles
+    from crawler.profiles import check_profile_file, list_profiles, profile_files
 
+    problems = [p for path in profile_files() for p in check_profile_file(path)]
+    if args.check:
+        for problem in problems:
+            print(problem)
+        print(f"{len(profile_files())} profiles, {len(problems)} problems", file=sys.stderr)
+        return EXIT_UNHEALTHY if problems else EXIT_OK
     for profile in list_profiles():
         where = ", ".join(profile.sitemaps or profile.start_urls or profile.feeds)
         print(f"{profile.name:20} {profile.title or '-':40} {where}")
-    return EXIT_OK
+    for problem in problems:  # a broken profile is not listed: say why
+        print(f"tarikh sites: {problem}", file=sys.stderr)
+    errors = any(p.severity == "error" for p in problems)
+    return EXIT_UNHEALTHY if errors else EXIT_OK
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
