@@ -61,6 +61,11 @@ class SiteProfile:
         hosts = {urlsplit(u).hostname for u in self.start_urls + self.sitemaps + self.feeds}
         return sorted(h for h in hosts if h)
 
+    @property
+    def is_template(self) -> bool:
+        """`{{BASE}}` in its URLs: a template for the local demo server, not a crawlable site."""
+        return any(BASE_PLACEHOLDER in u for u in self.start_urls + self.sitemaps + self.feeds)
+
     def is_article_url(self, url: str) -> bool | None:
         """True/False from the profile's patterns; None when the profile cannot tell."""
         if not self._article_res:
@@ -132,12 +137,16 @@ def profile_from_dict(data: dict, *, source: str = "<dict>") -> SiteProfile:
     return profile
 
 
+def profile_path(name: str, directory: Path | None = None) -> Path:
+    """The file of profile `name` (or `name` itself when it is a .toml path)."""
+    path = Path(name)
+    return path if path.suffix == ".toml" else (directory or sites_dir()) / f"{name}.toml"
+
+
 def load_profile(name: str, directory: Path | None = None) -> SiteProfile:
     """The profile `data/sites/<name>.toml` (or a path to a TOML file)."""
     directory = directory or sites_dir()
-    path = Path(name)
-    if path.suffix != ".toml":
-        path = directory / f"{name}.toml"
+    path = profile_path(name, directory)
     if not path.exists():
         available = ", ".join(p.name for p in list_profiles(directory)) or "none"
         raise ProfileError(f"no site profile {name!r} (looked for {path}; available: {available})")
@@ -156,6 +165,94 @@ def list_profiles(directory: Path | None = None) -> list[SiteProfile]:
         except ProfileError:
             continue
     return profiles
+
+
+#: Calendars a profile's `calendar` hint may name (how to read bare numeric dates).
+CALENDARS = ("gregorian", "hijri", "jalali")
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    """One problem of a profile file: errors stop a crawl, warnings are logged."""
+
+    path: Path
+    line: int | None
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where `key = …` is set (TOML errors give their own line)."""
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def check_profile_file(path: Path) -> list[ProfileProblem]:
+    """Every problem of one profile file: TOML syntax, unknown keys, bad regexes, a `name`
+    that is not the file's, a timezone that is not IANA, an unknown calendar, selectors that
+    cannot parse. `list_profiles` skips a broken file; this names why (file and line)."""
+    from zoneinfo import ZoneInfo
+
+    from pipelines.page.select import selector_error
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [ProfileProblem(path, None, str(exc))]  # TOML's message names line and column
+    problems: list[ProfileProblem] = []
+
+    def add(key: str, message: str, severity: str = "error") -> None:
+        problems.append(ProfileProblem(path, _line_of(text, key), message, severity))
+
+    loader_error: ProfileError | None = None
+    try:
+        profile_from_dict(data, source=path.name)
+    except ProfileError as exc:
+        loader_error = exc
+    name = data.get("name")
+    if isinstance(name, str) and name and name != path.stem:
+        add("name", f"name {name!r} differs from the file name {path.stem!r}: "
+                    f"`tarikh crawl {path.stem}` would store it as {name!r}; rename one")
+    for key in ("article_url_patterns", "listing_url_patterns", "furniture_patterns"):
+        for pattern in data.get(key, []) or []:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                add(key, f"{key}: bad regex {pattern!r}: {exc}")
+    timezone = data.get("timezone")
+    if timezone:
+        try:
+            ZoneInfo(str(timezone))
+        except (ValueError, KeyError, OSError):
+            add("timezone", f"timezone {timezone!r} is not an IANA zone (e.g. 'Asia/Riyadh')")
+    calendar = data.get("calendar")
+    if calendar is not None and calendar not in CALENDARS:
+        add("calendar", f"calendar {calendar!r} is not one of {', '.join(CALENDARS)}")
+    offset = data.get("hijri_offset", 0)
+    if isinstance(offset, int) and abs(offset) > 2:
+        add("hijri_offset", f"hijri_offset {offset} days: reckonings differ from Umm al-Qura "
+                            "by a day or two", "warning")
+    selectors = data.get("selectors", {}) or {}
+    if isinstance(selectors, dict):
+        for key in ("title", "body", "date"):
+            if selectors.get(key) and (err := selector_error(str(selectors[key]))):
+                add(key, f"selectors.{key}: {err}")
+        for selector in selectors.get("drop", []) or []:
+            if err := selector_error(str(selector)):
+                add("drop", f"selectors.drop: {err}")
+    if loader_error is not None and not any("bad regex" in p.message for p in problems):
+        message = str(loader_error).removeprefix(f"{path.name}: ")
+        add(next((k for k in data if k in message), "name"), message)
+    return problems
+
+
+def profile_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or sites_dir()).glob("*.toml"))
 
 
 def zero_config_profile(url: str) -> SiteProfile:

@@ -18,6 +18,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PLACEHOLDER = b"{{BASE}}"
 TEMPLATED_SUFFIXES = (".xml", ".txt", ".rss", ".atom")
@@ -30,6 +31,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return  # quiet: the crawl's own log says what happened
 
     def do_GET(self) -> None:
+        if self.path.startswith(("http://", "https://")):  # asked as a proxy: keep the path
+            parts = urlsplit(self.path)
+            self.path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
         path = self.path.split("?", 1)[0]
         with self.server.lock:
             self.server.hits[path] += 1
@@ -82,19 +86,27 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 
 class LocalSiteServer(ThreadingHTTPServer):
-    """`with LocalSiteServer(root) as srv: srv.base_url` — serves `root` in a thread."""
+    """`with LocalSiteServer(root) as srv: srv.base_url` — serves `root` in a thread.
+
+    It also answers proxy-style requests (`GET http://host/path`), so a crawl may reach it
+    under a stable origin whatever port it got (see crawler/app/demo.py)."""
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # a crawl opens dozens of connections at once; the default is 5
 
-    def __init__(self, root: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 0,
+                 public_base: str | None = None) -> None:
         self.root = Path(root)
         self.hits: collections.Counter[str] = collections.Counter()
         self.hooks: dict[str, Callable[[SiteHandler], bool]] = {}
         self.lock = threading.Lock()
         super().__init__((host, port), partial(SiteHandler, directory=str(self.root)))
-        self.base_url = f"http://{host}:{self.server_address[1]}"
+        #: Where the server listens; a client may also use it as an HTTP proxy for `base_url`.
+        self.address_url = f"http://{host}:{self.server_address[1]}"
+        #: The site's origin as its pages name it: the listening address, or a stable
+        #: `public_base` (the demo's http://demo.tarikh.local) reached through the proxy.
+        self.base_url = (public_base or self.address_url).rstrip("/")
         self._thread: threading.Thread | None = None
 
     def start(self) -> LocalSiteServer:

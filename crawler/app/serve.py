@@ -19,10 +19,12 @@ declared as an entry point in pyproject.toml.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 from crawler.paths import DATA_DIR
 
@@ -69,14 +71,33 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
         metadata = prepare_metadata(db_path, tmp)
         cmd = datasette_command(db_path, host=host, port=port, metadata_path=metadata)
         print(f"serving {db_path} read-only at http://{host}:{port}/{db_path.stem}", file=sys.stderr)
-        proc = subprocess.Popen(cmd)
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-                return 0
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait()
+        return _run_child(cmd)
+
+
+def _run_child(cmd: list[str]) -> int:
+    """Run Datasette until it exits, forwarding SIGTERM/SIGINT to it.
+
+    Without a handler SIGTERM kills this process at once: the child is orphaned and the
+    temporary metadata folder stays behind. Here the signal is passed on, the child is
+    waited for, and the caller's `with` removes the folder; a second signal kills the child.
+    """
+    proc = subprocess.Popen(cmd)
+    asked: list[int] = []
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        if asked:
+            proc.kill()
+        else:
+            proc.send_signal(signum)
+        asked.append(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return 0 if asked else code

@@ -19,8 +19,18 @@ from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK
 COMMANDS: list[Command] = [*crawling.COMMANDS, *pages.COMMANDS, *operators.COMMANDS, *analysts.COMMANDS]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tarikh")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tarikh", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"tarikh {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.help)
@@ -38,6 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     except CannotRun as exc:
         print(f"tarikh: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except sqlite3.OperationalError as exc:  # locked past the busy timeout, unreadable file, …
+    except sqlite3.DatabaseError as exc:  # locked past the busy timeout, not a database, …
         print(f"tarikh: database {getattr(args, 'db', '?')}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN

@@ -55,6 +55,17 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="override a Scrapy setting (like scrapy's -s), e.g. -s DOWNLOAD_TIMEOUT=10")
 
 
+def open_existing_db(path: str) -> Any:
+    """The database of a reading command, read-only; a missing one is CannotRun (exit 3),
+    never a new empty file: a mistyped --db would otherwise look like an empty corpus."""
+    from pipelines import store
+
+    try:
+        return store.connect_existing(path)
+    except FileNotFoundError:
+        raise CannotRun(f"no database at {path} (check --db; crawl, backfill or demo creates one)") from None
+
+
 def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)

@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.cli.common import CannotRun, Command, add_db, add_run_options, iso_date
 from crawler.runs.runner import RunOptions
-from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE
+from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE
 
 
 def _crawl_args(p: argparse.ArgumentParser) -> None:
@@ -22,8 +22,9 @@ def _crawl_args(p: argparse.ArgumentParser) -> None:
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site")
-    p.add_argument("--since", type=iso_date, help="YYYY-MM-DD (required unless --resume)")
+    p.add_argument("site", help="profile name in data/sites/ (or a .toml path)")
+    p.add_argument("--since", type=iso_date,
+                   help="first publication day YYYY-MM-DD (required unless --resume)")
     p.add_argument("--until", type=iso_date, help="YYYY-MM-DD (default: today)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted backfill")
     add_db(p)
@@ -31,24 +32,27 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site", nargs="?")
-    p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day")
+    p.add_argument("site", nargs="?", help="one site (default: every site with stored pages)")
+    p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day (YYYY-MM-DD)")
     p.add_argument("--workers", type=int, default=1, help="processes for the analysis pass")
     add_db(p)
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--workers", type=int, default=1, help="extraction worker processes (default 1)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log INFO to stderr")
 
 
 def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
     from crawler.runs.lock import LockBusy
-    from crawler.runs.runner import run_crawl
+    from crawler.runs.runner import NothingToResume, run_crawl
 
     try:
         outcome = run_crawl(profile, args.db, opts)
+    except NothingToResume as exc:
+        print(f"tarikh backfill: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except LockBusy as exc:
         raise CannotRun(f"{exc}; is another run of {profile.name!r} going on? (use --wait SECONDS)") from exc
     except OSError as exc:
@@ -59,7 +63,19 @@ def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
                f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
     if sys.stderr.isatty() or outcome.exit_code != EXIT_OK or args.verbose:
         print(summary, file=sys.stderr)
+    if c.errors:
+        print(f"tarikh: {error_line(profile.name, c)}", file=sys.stderr)
     return outcome.exit_code
+
+
+def error_line(site: str, counters: Any, shown: int = 5) -> str:
+    """`mysite: 2 errors: HTTP 503 http://…/sitemap.xml; ConnectionRefusedError http://…/`:
+    what went wrong, in one line a cron mail can show."""
+    samples = counters.error_samples[:shown]
+    more = counters.errors - len(samples)
+    text = "; ".join(s.split(": ", 1)[0] if not s.startswith("HTTP ") else s for s in samples)
+    return (f"{site}: {counters.errors} error{'s' * (counters.errors != 1)}: {text}"
+            + (f"; and {more} more (tarikh runs --json)" if more > 0 else ""))
 
 
 def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
@@ -76,12 +92,23 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
 
 
 def _profile(name: str) -> Any:
-    from crawler.profiles import ProfileError, load_profile
+    from crawler.profiles import ProfileError, check_profile_file, load_profile, profile_path
 
+    path = profile_path(name)
+    problems = check_profile_file(path) if path.exists() else []
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if errors:  # the same checks as `tarikh sites --check`: a broken profile never half-runs
+        raise CannotRun("; ".join(errors))
+    for problem in problems:
+        print(f"tarikh: {problem}", file=sys.stderr)
     try:
-        return load_profile(name)
+        profile = load_profile(name)
     except ProfileError as exc:
         raise CannotRun(str(exc)) from exc
+    if profile.is_template:
+        raise CannotRun(f"profile {profile.name!r} has {{{{BASE}}}} placeholders: it is a template for "
+                        "the local demo server, not a site to crawl (use tarikh demo)")
+    return profile
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -107,7 +134,7 @@ def crawl_all(args: argparse.Namespace) -> int:
     process); the exit code is the worst of theirs, so one bad site still fails the unit."""
     import subprocess
 
-    from crawler.profiles import list_profiles
+    from crawler.profiles import ProfileError, check_profile_file, load_profile, profile_files
 
     passthrough = ["--db", args.db, "--wait", str(args.wait), "--workers", str(args.workers)]
     for flag, value in (("--refresh-after", args.refresh_after), ("--log-file", args.log_file),
@@ -123,12 +150,23 @@ def crawl_all(args: argparse.Namespace) -> int:
     for pair in args.set:
         passthrough += ["-s", pair]
     worst = EXIT_OK
-    for profile in list_profiles():
-        if any("{{BASE}}" in u for u in profile.start_urls + profile.sitemaps + profile.feeds):
-            continue  # a template for a local server (the bundled demo), not a real site
-        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", profile.name, *passthrough])
+    for path in profile_files():
+        errors = [p for p in check_profile_file(path) if p.severity == "error"]
+        if errors:  # named, and it fails the unit: a broken profile is never skipped silently
+            for problem in errors:
+                print(f"tarikh crawl --all: {problem}", file=sys.stderr)
+            worst = max(worst, EXIT_CANNOT_RUN)
+            continue
+        try:
+            if load_profile(str(path)).is_template:
+                continue  # a template for a local server (the bundled demo), not a real site
+        except ProfileError as exc:
+            print(f"tarikh crawl --all: {exc}", file=sys.stderr)
+            worst = max(worst, EXIT_CANNOT_RUN)
+            continue
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", path.stem, *passthrough])
         if code != EXIT_OK:
-            print(f"tarikh crawl --all: {profile.name} exited {code}", file=sys.stderr)
+            print(f"tarikh crawl --all: {path.stem} exited {code}", file=sys.stderr)
         worst = max(worst, code)
     return worst
 
@@ -136,6 +174,10 @@ def crawl_all(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     if not args.since and not args.resume:
         print("tarikh backfill: --since YYYY-MM-DD is required (or --resume)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.since and args.until and args.since > args.until:
+        print(f"tarikh backfill: --since {args.since} is after --until {args.until}: an empty range",
+              file=sys.stderr)
         return EXIT_USAGE
     profile = _profile(args.site)
     return _run(profile, args, _options(args, mode="backfill", since=args.since,

@@ -12,13 +12,16 @@ from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
 def _extract_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("paths", nargs="+", metavar="PATH|URL|-",
+                   help="saved HTML or text files, http(s) URLs to fetch, or - for stdin")
     p.add_argument("--url", help="the page's URL (site, URL dates, canonical key)")
+    p.add_argument("--timeout", type=float, default=30, help="seconds to wait for a fetched URL (default 30)")
 
 
 def _date_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", help="a date string, or - to read one per line from stdin")
-    p.add_argument("--hijri-offset", type=int, default=0)
+    p.add_argument("--hijri-offset", type=int, default=0,
+                   help="the site's Hijri reckoning vs Umm al-Qura, in days (default 0)")
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -26,13 +29,29 @@ def looks_like_html(data: bytes) -> bool:
     return any(tag in head for tag in (b"<html", b"<!doctype html", b"<body", b"<head", b"<div", b"<p>"))
 
 
-def extract_file(path: Path, url: str | None) -> dict[str, Any]:
-    """One saved page (HTML or plain text) → the record tarikh would store."""
+def read_source(source: str, timeout: float = 30) -> tuple[bytes, str | None]:
+    """The bytes of a file, of stdin (`-`) or of an http(s) URL, and the URL it came from."""
+    if source == "-":
+        return sys.stdin.buffer.read(), None
+    if source.startswith(("http://", "https://")):
+        import urllib.request
+
+        request = urllib.request.Request(source, headers={"User-Agent": "tarikh extract"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read(), response.geturl()
+    return Path(source).read_bytes(), None
+
+
+def extract_file(source: str | Path, url: str | None, timeout: float = 30) -> dict[str, Any]:
+    """One page (a saved file, stdin or a fetched URL; HTML or plain text) → the record
+    tarikh would store."""
     from crawler.profiles import site_key
     from pipelines.article.process import SiteContext, analyse_html, analyse_text, process_analysis
 
-    data = path.read_bytes()
-    page_url = url or path.resolve().as_uri()
+    data, fetched_url = read_source(str(source), timeout)
+    url = url or fetched_url
+    path = Path(str(source))
+    page_url = url or ("file:///dev/stdin" if str(source) == "-" else path.resolve().as_uri())
     if looks_like_html(data):
         analysis = analyse_html(data, page_url)
     else:
@@ -40,7 +59,7 @@ def extract_file(path: Path, url: str | None) -> dict[str, Any]:
     site = site_key(url) if url else (analysis.page.site_name or None)
     record = process_analysis(page_url, analysis, SiteContext(site=site or ""))
     return {
-        "path": str(path),
+        "path": str(source),
         "url": url or record["url"],
         "site": site,
         "title": record["title"],
@@ -59,8 +78,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.paths:
         try:
-            emit(extract_file(path, args.url))
-        except (OSError, ValueError) as exc:
+            emit(extract_file(path, args.url, args.timeout))
+        except (OSError, ValueError) as exc:  # urllib's errors are OSErrors too
             emit({"path": str(path), "error": str(exc)})
             print(f"tarikh extract: {path}: {exc}", file=sys.stderr)
             status = EXIT_UNHEALTHY

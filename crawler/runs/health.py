@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import takewhile
 from typing import Any
 
 from crawler.runs.verdict import error_spike
@@ -9,6 +10,14 @@ from pipelines import store
 
 #: How many recent runs the verdict looks at.
 RECENT_RUNS = 5
+
+
+def since_last_success(finished: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs (newest first) an error spike is judged on: those since the last successful
+    run, or the latest alone when it succeeded. Old errors of a site that has recovered must
+    not keep it BAD: incremental runs that download nothing would never dilute them."""
+    failing = list(takewhile(lambda r: r["status"] not in ("ok", "resumed"), finished))
+    return failing or finished[:1]
 
 
 def site_health(db: Any, site: str | None = None) -> list[dict[str, Any]]:
@@ -26,10 +35,11 @@ def _one(db: Any, site: str) -> dict[str, Any] | None:
     finished = [r for r in runs if r["status"] != "running"]
     if finished and finished[0]["status"] not in ("ok", "resumed"):
         problems.append(f"last run {finished[0]['id']} ended {finished[0]['status']}")
-    attempts = sum(r["pages_downloaded"] + r["not_modified"] + r["errors"] for r in finished)
-    errors = sum(r["errors"] for r in finished)
+    window = since_last_success(finished)
+    attempts = sum(r["pages_downloaded"] + r["not_modified"] + r["errors"] for r in window)
+    errors = sum(r["errors"] for r in window)
     if attempts and error_spike(errors, attempts):
-        problems.append(f"error spike: {errors} errors in {attempts} requests over {len(finished)} runs")
+        problems.append(f"error spike: {errors} errors in {attempts} requests over {len(window)} runs")
     downloaded = sum(r["pages_downloaded"] for r in finished)
     stored = sum(r["articles_new"] + r["articles_updated"] + r["articles_unchanged"] for r in finished)
     if downloaded >= 10 and stored == 0:

@@ -24,6 +24,11 @@ from pipelines import store
 logger = logging.getLogger(__name__)
 
 
+class NothingToResume(RuntimeError):
+    """`--resume` found no interrupted run of the site: refused, since without the earlier
+    run's range it would be an unbounded backfill of the whole site."""
+
+
 @dataclass(slots=True)
 class RunOptions:
     mode: str = "crawl"  # crawl | backfill
@@ -70,6 +75,11 @@ def budget_settings(profile: SiteProfile, opts: RunOptions) -> dict[str, Any]:
     return {"CLOSESPIDER_PAGECOUNT": pages, "CLOSESPIDER_TIMEOUT": minutes * 60}
 
 
+def quiet(opts: RunOptions) -> bool:
+    """Under cron (no terminal, no -v, no log file): one line per problem, no tracebacks."""
+    return not (opts.verbose or opts.log_file or sys.stderr.isatty())
+
+
 def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int],
                    profile: SiteProfile | None = None) -> Settings:
     settings = Settings()
@@ -85,6 +95,7 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         "TARIKH_WORKERS": opts.workers,
         # Warnings only, unless asked: a terminal gets the progress line, cron gets silence.
         "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else "WARNING",
+        "TARIKH_QUIET": quiet(opts),
     }
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
@@ -117,10 +128,13 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         if opts.resume:
             earlier = store.interrupted_runs(db, profile.name, opts.mode)
             resume_runs = [r["id"] for r in earlier]
-            if earlier:
-                last_args = json.loads(earlier[-1]["args"] or "{}")
-                opts.since = opts.since or optional_day(last_args.get("since"))
-                opts.until = opts.until or optional_day(last_args.get("until"))
+            if not earlier:
+                db.conn.close()
+                raise NothingToResume(f"no interrupted {opts.mode} of {profile.name!r} to resume "
+                                      f"(start one with --since YYYY-MM-DD)")
+            last_args = json.loads(earlier[-1]["args"] or "{}")
+            opts.since = opts.since or optional_day(last_args.get("since"))
+            opts.until = opts.until or optional_day(last_args.get("until"))
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)

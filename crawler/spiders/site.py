@@ -98,6 +98,13 @@ class SiteSpider(Spider):
         spider.fetch_policy = FetchPolicy.for_profile(
             spider.profile, block_private=None if block in (None, "") else crawler.settings.getbool(
                 "TARIKH_BLOCK_PRIVATE"))
+        robots_filter = RobotsErrors(spider._state.counters, quiet=crawler.settings.getbool("TARIKH_QUIET"))
+        logging.getLogger(ROBOTS_LOGGER).addFilter(robots_filter)
+        if robots_filter.quiet:
+            # Counted by our errback and summarised in one line by the CLI: the per-request
+            # lines (and retry's "Gave up retrying") would only repeat them under cron.
+            logging.getLogger(RETRY_LOGGER).addFilter(lambda record: record.levelno > logging.ERROR)
+            logger.addFilter(lambda record: not record.getMessage().startswith("fetch failed"))
         return spider
 
     @property
@@ -347,6 +354,31 @@ class SiteSpider(Spider):
             message = f"{failure.type.__name__} {url}: {failure.getErrorMessage()}"
         logger.warning("fetch failed: %s", message)
         self.state.counters.error(message)
+
+
+ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+RETRY_LOGGER = "scrapy.downloadermiddlewares.retry"
+
+
+class RobotsErrors(logging.Filter):
+    """robots.txt failures never reach the spider's errback: Scrapy's middleware logs them at
+    ERROR with a traceback. Count them as errors of the run (one sample line each) and, when
+    quiet (cron), drop the traceback: the CLI's summary names them."""
+
+    def __init__(self, counters: Any, *, quiet: bool) -> None:
+        super().__init__()
+        self.counters = counters
+        self.quiet = quiet
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, dict) else {}
+        exc = args.get("f_exception")
+        request = args.get("request")
+        if exc is None or request is None:
+            return True
+        parts = urlsplit(getattr(request, "url", ""))
+        self.counters.error(f"{type(exc).__name__} {parts.scheme}://{parts.netloc}/robots.txt")
+        return not self.quiet
 
 
 def _is_html(response: TextResponse) -> bool:

@@ -21,6 +21,22 @@ def select_texts(tree: etree._Element, selector: str, limit: int = 3) -> list[st
     return out
 
 
+def selector_error(selector: str) -> str | None:
+    """Why a profile selector cannot work (a CSS or XPath syntax error), or None.
+
+    `select` swallows a bad selector so a typo never crashes a crawl; this says so up front."""
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        if is_xpath(selector):
+            etree.XPath(selector)
+        else:
+            GenericTranslator().css_to_xpath(selector)
+    except (etree.XPathSyntaxError, SelectorError) as exc:
+        return f"{'XPath' if is_xpath(selector) else 'CSS'} selector {selector!r}: {exc}"
+    return None
+
+
 def is_xpath(selector: str) -> bool:
     return selector.lstrip().startswith(("/", "("))
 

@@ -14,6 +14,7 @@ from pipelines.store.db import (
     SCHEMA_VERSION,
     VIEWS,
     connect,
+    connect_existing,
     index_for_search,
     iter_rows,
     migrate,
@@ -63,7 +64,7 @@ from pipelines.store.writes import (
 __all__ = [
     "ARTICLE_COLUMNS", "PAGE_COLUMNS", "RUN_COLUMNS", "VIEWS",
     "BUSY_TIMEOUT", "DEFAULT_DB", "REPROCESS_KINDS", "SCHEMA_VERSION", "BatchWriter", "RunCounters",
-    "WriteResult", "article_stats", "connect", "content_hash", "first_run_of", "get_run",
+    "WriteResult", "article_stats", "connect", "connect_existing", "content_hash", "first_run_of", "get_run",
     "index_for_search", "interrupted_runs", "iter_rows", "known_pages", "last_success", "list_runs",
     "load_template", "mark_dead_runs", "mark_resumed", "migrate", "monitored_sites", "now_iso", "pack",
     "page_sites", "rebuild_search_index", "recent_runs", "refresh_search_index", "reprocessable_urls",

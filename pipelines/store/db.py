@@ -148,6 +148,24 @@ def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_
     return db
 
 
+def connect_existing(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing database read-only, for the reading commands.
+
+    A mistyped path must not silently create an empty database (and its folder): a missing
+    file raises FileNotFoundError. An older schema is upgraded once first (additive, on the
+    existing file only), so reads see the current columns and search index.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    db = connect(path, readonly=True)
+    if schema_version(db) < SCHEMA_VERSION or _search_index_stale(db):
+        db.conn.close()
+        connect(path).conn.close()
+        db = connect(path, readonly=True)
+    return db
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("pragma user_version").fetchone()[0]
 
@@ -200,16 +218,18 @@ def migrate(db: sqlite_utils.Database) -> int:
     return SCHEMA_VERSION
 
 
+def _search_index_stale(db: sqlite_utils.Database) -> bool:
+    row = db.execute("select value from meta where key = 'search_normalization'").fetchone()
+    return row is None or row[0] != str(NORMALIZATION_VERSION)
+
+
 def refresh_search_index(db: sqlite_utils.Database) -> bool:
     """Re-index if the search rows were folded by another normalize_for_search version.
 
     Queries are folded by the current code; rows folded by an older one would silently stop
     matching, so a change of NORMALIZATION_VERSION rebuilds the index once, on connect.
     """
-    row = db.execute(
-        "select value from meta where key = 'search_normalization'"
-    ).fetchone()
-    if row is not None and row[0] == str(NORMALIZATION_VERSION):
+    if not _search_index_stale(db):
         return False
     with transaction(db):
         rebuild_search_index(db)

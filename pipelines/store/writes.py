@@ -75,7 +75,9 @@ def upsert_article(
     """Insert or update an article (and its raw page and search row) atomically.
 
     A re-crawl never duplicates (the canonical URL is the key), an unchanged article is left
-    alone, and an updated one keeps its `first_seen`.
+    alone, and an updated one keeps its `first_seen` and `run_id` (the run that first stored
+    it). `updated_at` is the time of the change, not of the fetch: `reprocess` re-derives
+    pages fetched long ago, and a sync by `updated_at` must still see its changes.
     """
     url = article["url"]
     stamp = article.get("fetched_at") or now_iso()
@@ -87,13 +89,15 @@ def upsert_article(
         if page is not None:
             save_page(db, page)
         row = db.execute(
-            "select content_hash, first_seen from articles where url = ?", [url]
+            "select content_hash, first_seen, run_id from articles where url = ?", [url]
         ).fetchone()
         if row is not None and row[0] == article["content_hash"]:
             db.execute("update articles set fetched_at = ? where url = ?", [stamp, url])
             return WriteResult("unchanged", url)
         article["first_seen"] = row[1] if row is not None else stamp
-        article["updated_at"] = stamp
+        if row is not None and row[2] is not None:
+            article["run_id"] = row[2]
+        article["updated_at"] = now_iso() if row is not None else stamp
         _upsert(db, "articles", article, "url")
         index_for_search(db, url, article.get("title"), article.get("text"))
         return WriteResult("new" if row is None else "updated", url)

@@ -39,6 +39,7 @@ def test_demo_stores_every_article_and_prints_a_summary(demo_db: tuple[Path, str
     assert set(stored) == expected  # no listing, tag or home page, no article missing
     assert f"articles stored: {len(expected)}" in stdout
     assert "per language:" in stdout and "date range:" in stdout and "sample record:" in stdout
+    assert "next steps:" in stdout and "tarikh search" in stdout and "tarikh serve" in stdout
 
 
 def test_demo_records_are_clean(demo_db: tuple[Path, str]) -> None:
@@ -76,3 +77,25 @@ def test_demo_run_is_logged_and_a_second_run_stores_nothing_new(demo_db: tuple[P
     assert second["articles_new"] == 0
     assert second["pages_downloaded"] == 0  # stored articles are not downloaded again
     assert len(rows(db, "select url from articles")) == len(MANIFEST["articles"])
+
+
+def test_demo_keys_do_not_depend_on_the_local_port(tmp_path: Path) -> None:
+    """Two demo runs on different ports: the records' keys use the stable demo origin, so the
+    second run stores nothing new (issue 12.8)."""
+    import re
+    import socket
+
+    db = tmp_path / "t.db"
+    first = tarikh("demo", "--db", str(db)).stdout
+    port = int(re.search(r"served from http://127\.0\.0\.1:(\d+)", first).group(1))
+    with socket.socket() as busy:  # the first run's port is taken now
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past its TIME_WAIT
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        second = tarikh("demo", "--db", str(db)).stdout
+    assert f"127.0.0.1:{port})" not in second
+    runs = rows(db, "select * from runs order by id")
+    assert [r["articles_new"] for r in runs] == [len(MANIFEST["articles"]), 0]
+    urls = [r["url"] for r in rows(db, "select url from articles")]
+    assert len(urls) == len(MANIFEST["articles"])
+    assert all(u.startswith("http://demo.tarikh.local/") for u in urls)

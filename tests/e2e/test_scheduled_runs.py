@@ -260,3 +260,27 @@ def test_a_terminal_gets_a_progress_line(tmp_path: Path, demo_copy: Path) -> Non
     text = output.decode("utf-8", "replace")
     assert f"news: {len(ARTICLE_PATHS)} pages, {len(ARTICLE_PATHS)} new" in text  # the progress line
     assert "run 1 ok" in text  # the closing summary
+
+
+def test_a_down_site_under_cron_says_which_errors_in_one_line_each(tmp_path: Path) -> None:
+    """Quiet (no terminal, no -v): no Scrapy tracebacks (robots.txt included), one line that
+    names the errors (issue 12.6)."""
+    import socket
+
+    db = tmp_path / "t.db"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with socket.socket() as s:  # a port the OS just handed out and nobody listens on
+        s.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{s.getsockname()[1]}"
+    write_profile(sites / "news.toml", name="news", base=down)
+    proc = _crawl(sites, db, "-s", "RETRY_TIMES=0", check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and len(lines) <= 2, proc.stderr
+    [errors] = [line for line in lines if line.startswith("tarikh: news: ")]
+    run = rows(db, "select * from runs")[0]
+    assert errors.startswith(f"tarikh: news: {run['errors']} errors: ")
+    assert f"ConnectionRefusedError {down}/robots.txt" in errors  # counted, not a traceback
+    assert f"ConnectionRefusedError {down}/sitemap.xml" in errors
+    assert f"ConnectionRefusedError {down}/index.html" in errors

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -22,6 +24,7 @@ import pytest
 from crawler.app.serve import METADATA, datasette_command, prepare_metadata
 from pipelines import store
 from pipelines.store.search import search
+from tests.helpers import ROOT
 from tests.search_corpus import CORPUS, build_db, crawl_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -335,3 +338,45 @@ def test_canned_queries_on_a_crawled_database(tmp_path: Path) -> None:
         expected = db_rows(crawled["db"], "select url from articles where hijri_year = ? and "
                            "hijri_month = ?", (some["hijri_year"], some["hijri_month"]))
         assert {r["url"] for r in month} == {r["url"] for r in expected} != set()
+
+
+def test_sigterm_stops_datasette_and_removes_the_temp_folder(tmp_path: Path) -> None:
+    """SIGTERM/SIGINT to `tarikh serve` reach its Datasette child; nothing is left behind."""
+    import psutil
+
+    db_path = tmp_path / "tarikh.db"
+    build_db(db_path).conn.close()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        serve = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--db", str(db_path),
+                                  "--port", "0"], cwd=ROOT, stderr=subprocess.DEVNULL)
+        child = None
+        try:
+            deadline = time.monotonic() + 30
+            while child is None or not _listening(child):
+                assert time.monotonic() < deadline, "datasette did not start"
+                assert serve.poll() is None
+                kids = psutil.Process(serve.pid).children()
+                child = kids[0] if kids else None
+                time.sleep(0.2)
+            cmdline = child.cmdline()
+            temp_dir = Path(cmdline[cmdline.index("--metadata") + 1]).parent
+            assert temp_dir.is_dir()
+            serve.send_signal(signum)
+            assert serve.wait(timeout=30) == 0
+            psutil.wait_procs([child], timeout=10)
+            assert not child.is_running()
+            assert not temp_dir.exists()
+        finally:
+            if serve.poll() is None:
+                serve.kill()
+            if child is not None and child.is_running():  # the bug: an orphan left behind
+                child.kill()
+
+
+def _listening(proc: Any) -> bool:
+    """Datasette is up: it listens on its (OS-chosen) port."""
+    connections = getattr(proc, "net_connections", None) or proc.connections
+    try:
+        return any(c.status == "LISTEN" for c in connections(kind="tcp"))
+    except Exception:  # the process is still starting (or exec-ing)
+        return False
