@@ -85,7 +85,7 @@ _NEG = re.compile(
     r"trending|read-?more|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
     r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])follow|(?:^|[\s_-])topics|"
     r"keywords|(?:^|[\s_-])meta(?:$|[\s_-])|(?:^|[\s_-])date|timestamp|dateline|login|"
-    r"signin|print|tooltip|(?:^|[\s_-])hide|disclaimer|newsletter|teaser|overlay|"
+    r"signin|print|tooltip|(?:^|[\s_-])hide(?:$|[\s_-])|disclaimer|newsletter|teaser|overlay|"
     r"(?:^|[\s_-])(?:rail|aside|promo|cta|paid|partner)(?:$|[\s_-])",
     re.I)
 _POS = re.compile(

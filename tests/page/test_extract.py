@@ -187,3 +187,23 @@ def test_language(text: str, lang: str) -> None:
 def test_language_hint_breaks_ties_and_empty_is_none() -> None:
     assert detect_language("", hint="tr-TR") == "tr"
     assert detect_language("12345 !!!") is None
+
+
+def _article(inner: str) -> bytes:
+    return (f"<html><head><title>Council passes budget</title></head><body>"
+            f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<main>{inner}</main><footer><p>© 2024 Valley Herald</p></footer></body></html>"
+            ).encode()
+
+
+def test_text_a_script_reveals_is_kept_but_a_hide_class_prunes() -> None:
+    """Class words match whole: ``hideOnInit`` (the collapsed rest of the text, opened by a
+    click) is article text, ``hide`` or ``hide-for-large`` (a hidden duplicate) is not."""
+    later = ("Later that week the council met again, and the members argued about roads, "
+             "schools and the river for another long night.")
+    inner = (f"<article><p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='toggle hideOnInit'>"
+             f"<p>{later}</p><p>{PARAS[2]}</p></div><div class='hide-for-large'>"
+             f"<p>A duplicate teaser, printed for small screens only, about the budget.</p>"
+             f"</div></article>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == [PARAS[0], PARAS[1], later, PARAS[2]]
