@@ -372,6 +372,68 @@ def _siblings(best: etree._Element, scores: dict) -> set:
     return chosen
 
 
+#: How far above the best container the text may still continue (wrappers, sections).
+_CLIMB_LEVELS = 5
+_LINKED_HEADS = frozenset(("h2", "h3", "h4", "li"))
+
+
+def _declares_article(el: etree._Element) -> bool:
+    """The page itself says this element is the article (``<article>``, articleBody): the
+    text does not continue outside it. (Class names do not count: pages cut one body into
+    several ``article-body`` chunks.)"""
+    return el.tag == "article" or el.get("itemprop") == "articleBody"
+
+
+def _widen(best: etree._Element, units: list[_Unit]) -> etree._Element:
+    """The article may span several blocks (sections under headings, steps, a table beside
+    the prose, the text around an embed): climb to the ancestor that holds clearly more
+    prose than ``best`` while what it adds stays prose (few links, mostly long units, no
+    run of linked headings or list items, which is a set of teasers)."""
+    chain = [best]
+    if not _declares_article(best):
+        for anc in best.iterancestors():
+            if len(chain) > _CLIMB_LEVELS or anc.tag in ("body", "html"):
+                break
+            chain.append(anc)
+            if _declares_article(anc):
+                break
+    if len(chain) == 1:
+        return best
+    level = {el: i for i, el in enumerate(chain)}
+    top = len(chain)
+    prose = [0] * top  # per level: chars of prose units first reached at that level
+    text = [0] * top
+    links = [0] * top
+    teasers = [0] * top  # linked headings and list items that start with their link
+    for u in units:
+        el = u.el
+        while el is not None and el not in level:
+            el = el.getparent()
+        if el is None:
+            continue
+        i = level[el]
+        n = len(u.text)
+        text[i] += n
+        links[i] += u.links
+        if u.links and u.tag in _LINKED_HEADS:
+            teasers[i] += 1
+        if _unit_score(u):
+            prose[i] += n
+    root = best
+    p_sum, t_sum, l_sum, n_teasers = prose[0], text[0], links[0], 0
+    base = p_sum
+    for i in range(1, top):
+        p_sum += prose[i]
+        t_sum += text[i]
+        l_sum += links[i]
+        n_teasers += teasers[i]
+        if l_sum / t_sum > 0.25 or p_sum / t_sum < 0.6 or n_teasers >= 2:
+            break  # what lies around is link lists, teasers or short furniture
+        if p_sum >= 1.5 * base + 100:
+            root, base = chain[i], p_sum
+    return root
+
+
 def _within(el: etree._Element, roots: set) -> bool:
     while el is not None:
         if el in roots:
@@ -453,7 +515,7 @@ def extract(tree: lxml.html.HtmlElement, url: str, *, rules: ExtractionRules | N
         best, scores = _choose(w.units)
         blocks = []
         if best is not None:
-            roots = _siblings(best, scores)
+            roots = _siblings(_widen(best, w.units), scores)
             blocks = _clean_units([u for u in w.units if _within(u.el, roots)], title)
         if sum(len(b) for b in blocks) < 200:
             alt = _dedupe_title(_fallback(tree), title)

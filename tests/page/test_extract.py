@@ -207,3 +207,38 @@ def test_text_a_script_reveals_is_kept_but_a_hide_class_prunes() -> None:
              f"</div></article>")
     page = extract(parse_html(_article(inner)), "")
     assert page.blocks == [PARAS[0], PARAS[1], later, PARAS[2]]
+
+
+STEPS = [
+    "Choose a glass cloche with a wide base, so that the plants have room to spread, and "
+    "wash it well with warm water and a little soap before you start.",
+    "Spread a layer of small pebbles over the base, then a thin layer of charcoal, which "
+    "keeps the soil fresh, and finally a few centimetres of potting soil.",
+    "Plant the mosses and small ferns, water them lightly, put the cloche over them and set "
+    "the terrarium in a bright place, out of direct sunlight, for a week.",
+]
+
+
+def test_article_in_several_sections_is_kept_whole_without_the_teasers_beside_it() -> None:
+    """Steps or sections in sibling blocks under one wrapper are one article: widen from the
+    best block to their common ancestor, but not over a run of linked teaser headings."""
+    sections = "".join(f"<div class='step'><h2>Step {i + 1}</h2><div class='content'><p>{t}</p>"
+                       f"</div></div>" for i, t in enumerate(STEPS))
+    teasers = "".join(f"<div class='card'><h3><a href='/t{i}'>Another story number {i} about "
+                      f"gardens</a></h3><p>{PARAS[i]}</p></div>" for i in range(3))
+    inner = f"<div class='wrap'><div class='col'>{sections}</div><div>{teasers}</div></div>"
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == ["Step 1", STEPS[0], "Step 2", STEPS[1], "Step 3", STEPS[2]]
+
+
+def test_widening_stops_at_the_article_element() -> None:
+    """``<article>`` says where the text ends: the climb does not pass it."""
+    from pipelines.page.extract import _units, _widen
+
+    inner = (f"<div id='wrap'><article><div id='a'><p>{PARAS[0]}</p></div><div><p>{PARAS[1]}</p>"
+             f"<p>{PARAS[2]}</p></div></article><div>{''.join(f'<p>{t}</p>' for t in STEPS)}"
+             f"</div></div>")
+    tree = parse_html(_article(inner))
+    best = tree.get_element_by_id("a")
+    units = _units(tree.find("body"), prune=True, total_chars=10_000).units
+    assert _widen(best, units).tag == "article"
