@@ -384,6 +384,23 @@ def _declares_article(el: etree._Element) -> bool:
     return el.tag == "article" or el.get("itemprop") == "articleBody"
 
 
+def _is_teaser(u: _Unit) -> bool:
+    """A heading that is mostly a link, or a list item of prose that opens with its link (a
+    headline and a summary): what lists of other stories are made of. A plain link list
+    ("See also") is neither: the link density judges it."""
+    n = len(u.text)
+    if u.tag != "li":
+        return 2 * u.links >= n
+    if n < 80:
+        return False
+    el = u.el
+    while not (el.text or "").strip() and len(el) and isinstance(el[0].tag, str):
+        el = el[0]
+        if el.tag == "a":
+            return True
+    return False
+
+
 def _widen(best: etree._Element, units: list[_Unit]) -> etree._Element:
     """The article may span several blocks (sections under headings, steps, a table beside
     the prose, the text around an embed): climb to the ancestor that holds clearly more
@@ -415,22 +432,24 @@ def _widen(best: etree._Element, units: list[_Unit]) -> etree._Element:
         n = len(u.text)
         text[i] += n
         links[i] += u.links
-        if u.links and u.tag in _LINKED_HEADS:
+        if u.links and u.tag in _LINKED_HEADS and _is_teaser(u):
             teasers[i] += 1
         if _unit_score(u):
             prose[i] += n
-    root = best
-    p_sum, t_sum, l_sum, n_teasers = prose[0], text[0], links[0], 0
-    base = p_sum
+    # the links of what the climb adds are judged on their own: a link-heavy best block (a
+    # reference list) must not excuse link lists around it, nor hide the prose it sits in
+    root, base = best, prose[0]
+    p_add = t_add = l_add = n_teasers = 0
     for i in range(1, top):
-        p_sum += prose[i]
-        t_sum += text[i]
-        l_sum += links[i]
+        p_add += prose[i]
+        t_add += text[i]
+        l_add += links[i]
         n_teasers += teasers[i]
-        if l_sum / t_sum > 0.25 or p_sum / t_sum < 0.6 or n_teasers >= 2:
+        if t_add and (l_add / t_add > 0.25 or n_teasers >= 2
+                      or prose[0] + p_add < 0.6 * (text[0] + t_add)):
             break  # what lies around is link lists, teasers or short furniture
-        if p_sum >= 1.5 * base + 100:
-            root, base = chain[i], p_sum
+        if prose[0] + p_add >= 1.5 * base + 100:
+            root, base = chain[i], prose[0] + p_add
     return root
 
 

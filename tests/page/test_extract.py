@@ -242,3 +242,17 @@ def test_widening_stops_at_the_article_element() -> None:
     best = tree.get_element_by_id("a")
     units = _units(tree.find("body"), prune=True, total_chars=10_000).units
     assert _widen(best, units).tag == "article"
+
+
+def test_see_also_link_list_does_not_stop_the_article_but_teaser_items_do() -> None:
+    """A plain link list is judged by its link density; list items that open with a
+    headline link and go on with a summary are teasers of other stories."""
+    from pipelines.page.extract import _is_teaser, _Unit
+
+    tree = parse_html(b"<ul><li id='s'><a href='/x'>Time loop</a></li><li id='t'><a href='/y'>"
+                      b"Council meets again tonight</a> The members will argue about roads, "
+                      b"schools and the river for another long night.</li></ul>")
+    see_also, teaser = tree.get_element_by_id("s"), tree.get_element_by_id("t")
+    assert not _is_teaser(_Unit(see_also, "Time loop", 9))
+    text = " ".join(teaser.text_content().split())
+    assert _is_teaser(_Unit(teaser, text, 27))
