@@ -100,7 +100,16 @@ _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
 
 def _attr_key(el: etree._Element) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}".strip()
+    return _key(el.get("class"), el.get("id"))
+
+
+def _key(cls: str | None, id_: str | None) -> str:
+    """Class and id words to match against the role vocabularies. An id that is a slug of a
+    phrase (4+ words, as generated from a section's heading: "sharing-with-a-team") names
+    its content, not its role, so it is left out."""
+    if id_ and id_.count("-") + id_.count("_") >= 3:
+        id_ = None
+    return f"{cls or ''} {id_ or ''}".strip()
 
 
 
@@ -196,7 +205,7 @@ class _Walk:
             return False
         if tag in _STRUCTURAL_DROP:
             return len(el.text_content()) <= self.protect
-        key = f"{get('class', '')} {get('id', '')}".strip()
+        key = _key(get("class"), get("id"))
         if not key or tag in ("body", "html"):
             return False
         neg, pos, strong = _classify(key)

@@ -256,3 +256,16 @@ def test_see_also_link_list_does_not_stop_the_article_but_teaser_items_do() -> N
     assert not _is_teaser(_Unit(see_also, "Time loop", 9))
     text = " ".join(teaser.text_content().split())
     assert _is_teaser(_Unit(teaser, text, 27))
+
+
+def test_section_ids_made_from_headings_do_not_prune() -> None:
+    """``id="sharing-with-a-team"`` is a slug of the section's heading, not a share bar."""
+    later = ("When the team shares a repository, every member pulls the changes before work "
+             "starts, and the history stays the same for everyone.")
+    inner = (f"<div class='body'><div class='section' id='setting-up'><p>{PARAS[0]}</p>"
+             f"<p>{PARAS[1]}</p></div><div class='section' id='sharing-with-a-team'><h2>Sharing "
+             f"with a team</h2><p>{later}</p><p>{PARAS[2]}</p></div>"
+             f"<div id='share'><p>Share this story with your friends and family today.</p></div>"
+             f"</div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == [PARAS[0], PARAS[1], "Sharing with a team", later, PARAS[2]]
