@@ -82,7 +82,7 @@ _NEG = re.compile(
     r"sidebar|side-bar|widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
     r"menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
     r"(?:$|[\s_-])|tag-?list|pagination|pager|toolbar|rating|more-?stories|most-?popular|"
-    r"trending|read-?more|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
+    r"trending|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
     r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])follow|(?:^|[\s_-])topics|"
     r"keywords|(?:^|[\s_-])meta(?:$|[\s_-])|(?:^|[\s_-])date|timestamp|dateline|login|"
     r"signin|print|tooltip|(?:^|[\s_-])hide(?:$|[\s_-])|disclaimer|newsletter|teaser|overlay|"

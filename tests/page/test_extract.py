@@ -269,3 +269,13 @@ def test_section_ids_made_from_headings_do_not_prune() -> None:
              f"</div>")
     page = extract(parse_html(_article(inner)), "")
     assert page.blocks == [PARAS[0], PARAS[1], "Sharing with a team", later, PARAS[2]]
+
+
+def test_read_more_part_of_the_text_is_kept_and_its_link_dropped() -> None:
+    """"read-more" names both a link (link-dense, dropped as such) and the collapsed rest
+    of the article a click opens (prose, kept): the name alone decides nothing."""
+    inner = (f"<div class='story-body'><p>{PARAS[0]}</p><div id='read-more'><div "
+             f"id='read-more-link'><a href='#'>Read more</a></div><div id='read-more-content'>"
+             f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></div></div></div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == PARAS
