@@ -62,7 +62,7 @@ class ExtractionRules:
 # --- element vocabularies ------------------------------------------------------------------
 
 _DROP_TAGS = {
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
     "canvas", "button", "select", "input", "textarea", "option", "label", "link", "meta",
     "video", "audio", "map", "picture", "source", "dialog", "head", "title",
 }
@@ -80,7 +80,7 @@ _NEG = re.compile(
     r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|"
     r"sign-up|promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|adslot|adunit|dfp|banner|"
     r"sidebar|side-bar|widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
-    r"menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
+    r"(?:^|[\s_-])menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
     r"(?:$|[\s_-])|tag-?list|pagination|pager|toolbar|rating|more-?stories|most-?popular|"
     r"trending|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
     r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])follow|(?:^|[\s_-])topics|"

@@ -279,3 +279,16 @@ def test_read_more_part_of_the_text_is_kept_and_its_link_dropped() -> None:
              f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></div></div></div>")
     page = extract(parse_html(_article(inner)), "")
     assert page.blocks == PARAS
+
+
+def test_formulas_are_text_and_menu_matches_at_a_word_start() -> None:
+    """MathML is part of the sentence it sits in; ``CtxtMenu_Attached`` (a context-menu
+    hook of a math renderer) is not a menu, ``menu-main`` is."""
+    inner = ("<div><p>The quadratic formula gives the two solutions of the equation, and it "
+             "holds whenever <span class='MathJax CtxtMenu_Attached_0'><math><mi>a</mi><mo>≠</mo>"
+             "<mn>0</mn></math></span> in the equation, as every student learns at school.</p>"
+             f"<p>{PARAS[0]}</p><div class='menu-main'><p>Sections, opinion, sport and weather, "
+             "all in one place for you.</p></div></div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert "whenever a≠0 in" in page.blocks[0]
+    assert not any("weather" in b for b in page.blocks)
