@@ -9,8 +9,9 @@ One fast lxml pass, in the spirit of readability and trafilatura but written for
    lists, ads and such (unless they hold most of the page's text, i.e. are a wrapper);
 3. cut the remaining body into text units (a paragraph-like element's own text, nested
    blocks become their own units) and score containers by the prose they hold (length,
-   commas, few links), readability-style; pick the best container and add sibling
-   containers that carry prose too;
+   commas, few links), readability-style; pick the best container, widen it to the
+   ancestor that holds clearly more prose when what that adds is prose too (an article cut
+   into sections, steps or chunks), and add sibling containers that carry prose;
 4. clean the chosen units: link lists, captions, date/byline lines, generic furniture.
 
 When the pass finds too little prose it falls back to trafilatura on the pruned tree.
