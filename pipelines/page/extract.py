@@ -9,8 +9,9 @@ One fast lxml pass, in the spirit of readability and trafilatura but written for
    lists, ads and such (unless they hold most of the page's text, i.e. are a wrapper);
 3. cut the remaining body into text units (a paragraph-like element's own text, nested
    blocks become their own units) and score containers by the prose they hold (length,
-   commas, few links), readability-style; pick the best container and add sibling
-   containers that carry prose too;
+   commas, few links), readability-style; pick the best container, widen it to the
+   ancestor that holds clearly more prose when what that adds is prose too (an article cut
+   into sections, steps or chunks), and add sibling containers that carry prose;
 4. clean the chosen units: link lists, captions, date/byline lines, generic furniture.
 
 When the pass finds too little prose it falls back to trafilatura on the pruned tree.
@@ -62,7 +63,7 @@ class ExtractionRules:
 # --- element vocabularies ------------------------------------------------------------------
 
 _DROP_TAGS = {
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
     "canvas", "button", "select", "input", "textarea", "option", "label", "link", "meta",
     "video", "audio", "map", "picture", "source", "dialog", "head", "title",
 }
@@ -80,12 +81,12 @@ _NEG = re.compile(
     r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|"
     r"sign-up|promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|adslot|adunit|dfp|banner|"
     r"sidebar|side-bar|widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
-    r"menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
+    r"(?:^|[\s_-])menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
     r"(?:$|[\s_-])|tag-?list|pagination|pager|toolbar|rating|more-?stories|most-?popular|"
-    r"trending|read-?more|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
+    r"trending|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
     r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])follow|(?:^|[\s_-])topics|"
     r"keywords|(?:^|[\s_-])meta(?:$|[\s_-])|(?:^|[\s_-])date|timestamp|dateline|login|"
-    r"signin|print|tooltip|(?:^|[\s_-])hide|disclaimer|newsletter|teaser|overlay|"
+    r"signin|print|tooltip|(?:^|[\s_-])hide(?:$|[\s_-])|disclaimer|newsletter|teaser|overlay|"
     r"(?:^|[\s_-])(?:rail|aside|promo|cta|paid|partner)(?:$|[\s_-])",
     re.I)
 _POS = re.compile(
@@ -100,7 +101,16 @@ _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
 
 def _attr_key(el: etree._Element) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}".strip()
+    return _key(el.get("class"), el.get("id"))
+
+
+def _key(cls: str | None, id_: str | None) -> str:
+    """Class and id words to match against the role vocabularies. An id that is a slug of a
+    phrase (4+ words, as generated from a section's heading: "sharing-with-a-team") names
+    its content, not its role, so it is left out."""
+    if id_ and id_.count("-") + id_.count("_") >= 3:
+        id_ = None
+    return f"{cls or ''} {id_ or ''}".strip()
 
 
 
@@ -196,7 +206,7 @@ class _Walk:
             return False
         if tag in _STRUCTURAL_DROP:
             return len(el.text_content()) <= self.protect
-        key = f"{get('class', '')} {get('id', '')}".strip()
+        key = _key(get("class"), get("id"))
         if not key or tag in ("body", "html"):
             return False
         neg, pos, strong = _classify(key)
@@ -372,6 +382,87 @@ def _siblings(best: etree._Element, scores: dict) -> set:
     return chosen
 
 
+#: How far above the best container the text may still continue (wrappers, sections).
+_CLIMB_LEVELS = 5
+_LINKED_HEADS = frozenset(("h2", "h3", "h4", "li"))
+
+
+def _declares_article(el: etree._Element) -> bool:
+    """The page itself says this element is the article (``<article>``, articleBody): the
+    text does not continue outside it. (Class names do not count: pages cut one body into
+    several ``article-body`` chunks.)"""
+    return el.tag == "article" or el.get("itemprop") == "articleBody"
+
+
+def _is_teaser(u: _Unit) -> bool:
+    """A heading that is mostly a link, or a list item of prose that opens with its link (a
+    headline and a summary): what lists of other stories are made of. A plain link list
+    ("See also") is neither: the link density judges it."""
+    n = len(u.text)
+    if u.tag != "li":
+        return 2 * u.links >= n
+    if n < 80:
+        return False
+    el = u.el
+    while not (el.text or "").strip() and len(el) and isinstance(el[0].tag, str):
+        el = el[0]
+        if el.tag == "a":
+            return True
+    return False
+
+
+def _widen(best: etree._Element, units: list[_Unit]) -> etree._Element:
+    """The article may span several blocks (sections under headings, steps, a table beside
+    the prose, the text around an embed): climb to the ancestor that holds clearly more
+    prose than ``best`` while what it adds stays prose (few links, mostly long units, no
+    run of linked headings or list items, which is a set of teasers)."""
+    chain = [best]
+    if not _declares_article(best):
+        for anc in best.iterancestors():
+            if len(chain) > _CLIMB_LEVELS or anc.tag in ("body", "html"):
+                break
+            chain.append(anc)
+            if _declares_article(anc):
+                break
+    if len(chain) == 1:
+        return best
+    level = {el: i for i, el in enumerate(chain)}
+    top = len(chain)
+    prose = [0] * top  # per level: chars of prose units first reached at that level
+    text = [0] * top
+    links = [0] * top
+    teasers = [0] * top  # linked headings and list items that start with their link
+    for u in units:
+        el = u.el
+        while el is not None and el not in level:
+            el = el.getparent()
+        if el is None:
+            continue
+        i = level[el]
+        n = len(u.text)
+        text[i] += n
+        links[i] += u.links
+        if u.links and u.tag in _LINKED_HEADS and _is_teaser(u):
+            teasers[i] += 1
+        if _unit_score(u):
+            prose[i] += n
+    # the links of what the climb adds are judged on their own: a link-heavy best block (a
+    # reference list) must not excuse link lists around it, nor hide the prose it sits in
+    root, base = best, prose[0]
+    p_add = t_add = l_add = n_teasers = 0
+    for i in range(1, top):
+        p_add += prose[i]
+        t_add += text[i]
+        l_add += links[i]
+        n_teasers += teasers[i]
+        if t_add and (l_add / t_add > 0.25 or n_teasers >= 2
+                      or prose[0] + p_add < 0.6 * (text[0] + t_add)):
+            break  # what lies around is link lists, teasers or short furniture
+        if prose[0] + p_add >= 1.5 * base + 100:
+            root, base = chain[i], prose[0] + p_add
+    return root
+
+
 def _within(el: etree._Element, roots: set) -> bool:
     while el is not None:
         if el in roots:
@@ -453,7 +544,7 @@ def extract(tree: lxml.html.HtmlElement, url: str, *, rules: ExtractionRules | N
         best, scores = _choose(w.units)
         blocks = []
         if best is not None:
-            roots = _siblings(best, scores)
+            roots = _siblings(_widen(best, w.units), scores)
             blocks = _clean_units([u for u in w.units if _within(u.el, roots)], title)
         if sum(len(b) for b in blocks) < 200:
             alt = _dedupe_title(_fallback(tree), title)

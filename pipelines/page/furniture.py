@@ -80,6 +80,7 @@ _SEPARATOR = re.compile(r"([_*=~-])\1{2,}")
 _SEGMENT_SPLIT = re.compile(r"\s{3,}|\t+|\s[|•·¦]\s|\s+-\s+(?=\D)")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’‌][^\W_]+)*|[+]", re.UNICODE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
+_AMOUNT_SIGN = re.compile(r"[%‰€$£¥₺₹₽¢]|٪")
 
 _PHRASES = frozenset(s.casefold() for s in [
     "advertisement", "advertising", "sponsored", "reklam", "إعلان", "اعلان", "تبلیغات",
@@ -135,8 +136,13 @@ def is_date_only(text: str) -> bool:
             continue
         return False
     digits = _DIGITS.findall(t)
-    # A lone number is not a date; need a month/weekday word or a numeric date pattern.
-    return has_word or len(digits) >= 2
+    if has_word:
+        return True
+    # A lone number is not a date; need a numeric date pattern. An amount is not one either:
+    # a currency or percent sign, or a 3-digit group ("5.000 €", "2,0 %"), fits no date field.
+    if _AMOUNT_SIGN.search(t) or any(len(d) == 3 for d in digits):
+        return False
+    return len(digits) >= 2
 
 
 def _is_share_line(t: str) -> bool:

@@ -212,3 +212,108 @@ def test_section_front_with_a_date_and_teasers_stays_a_listing() -> None:
                     f'</h2><p>{_BRIEF[:120]}</p></article>' for i in range(8))
     html = (f"<html><body><main><h1>Local</h1><p>3 March 2024</p>{items}</main></body></html>")
     assert extract(parse_html(html), "https://x.example/local/").kind == "listing"
+
+
+def _article(inner: str) -> bytes:
+    return (f"<html><head><title>Council passes budget</title></head><body>"
+            f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<main>{inner}</main><footer><p>© 2024 Valley Herald</p></footer></body></html>"
+            ).encode()
+
+
+def test_text_a_script_reveals_is_kept_but_a_hide_class_prunes() -> None:
+    """Class words match whole: ``hideOnInit`` (the collapsed rest of the text, opened by a
+    click) is article text, ``hide`` or ``hide-for-large`` (a hidden duplicate) is not."""
+    later = ("Later that week the council met again, and the members argued about roads, "
+             "schools and the river for another long night.")
+    inner = (f"<article><p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='toggle hideOnInit'>"
+             f"<p>{later}</p><p>{PARAS[2]}</p></div><div class='hide-for-large'>"
+             f"<p>A duplicate teaser, printed for small screens only, about the budget.</p>"
+             f"</div></article>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == [PARAS[0], PARAS[1], later, PARAS[2]]
+
+
+STEPS = [
+    "Choose a glass cloche with a wide base, so that the plants have room to spread, and "
+    "wash it well with warm water and a little soap before you start.",
+    "Spread a layer of small pebbles over the base, then a thin layer of charcoal, which "
+    "keeps the soil fresh, and finally a few centimetres of potting soil.",
+    "Plant the mosses and small ferns, water them lightly, put the cloche over them and set "
+    "the terrarium in a bright place, out of direct sunlight, for a week.",
+]
+
+
+def test_article_in_several_sections_is_kept_whole_without_the_teasers_beside_it() -> None:
+    """Steps or sections in sibling blocks under one wrapper are one article: widen from the
+    best block to their common ancestor, but not over a run of linked teaser headings."""
+    sections = "".join(f"<div class='step'><h2>Step {i + 1}</h2><div class='content'><p>{t}</p>"
+                       f"</div></div>" for i, t in enumerate(STEPS))
+    teasers = "".join(f"<div class='card'><h3><a href='/t{i}'>Another story number {i} about "
+                      f"gardens</a></h3><p>{PARAS[i]}</p></div>" for i in range(3))
+    inner = f"<div class='wrap'><div class='col'>{sections}</div><div>{teasers}</div></div>"
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == ["Step 1", STEPS[0], "Step 2", STEPS[1], "Step 3", STEPS[2]]
+
+
+def test_widening_stops_at_the_article_element() -> None:
+    """``<article>`` says where the text ends: the climb does not pass it."""
+    from pipelines.page.extract import _units, _widen
+
+    inner = (f"<div id='wrap'><article><div id='a'><p>{PARAS[0]}</p></div><div><p>{PARAS[1]}</p>"
+             f"<p>{PARAS[2]}</p></div></article><div>{''.join(f'<p>{t}</p>' for t in STEPS)}"
+             f"</div></div>")
+    tree = parse_html(_article(inner))
+    best = tree.get_element_by_id("a")
+    units = _units(tree.find("body"), prune=True, total_chars=10_000).units
+    assert _widen(best, units).tag == "article"
+
+
+def test_see_also_link_list_does_not_stop_the_article_but_teaser_items_do() -> None:
+    """A plain link list is judged by its link density; list items that open with a
+    headline link and go on with a summary are teasers of other stories."""
+    from pipelines.page.extract import _is_teaser, _Unit
+
+    tree = parse_html(b"<ul><li id='s'><a href='/x'>Time loop</a></li><li id='t'><a href='/y'>"
+                      b"Council meets again tonight</a> The members will argue about roads, "
+                      b"schools and the river for another long night.</li></ul>")
+    see_also, teaser = tree.get_element_by_id("s"), tree.get_element_by_id("t")
+    assert not _is_teaser(_Unit(see_also, "Time loop", 9))
+    text = " ".join(teaser.text_content().split())
+    assert _is_teaser(_Unit(teaser, text, 27))
+
+
+def test_section_ids_made_from_headings_do_not_prune() -> None:
+    """``id="sharing-with-a-team"`` is a slug of the section's heading, not a share bar."""
+    later = ("When the team shares a repository, every member pulls the changes before work "
+             "starts, and the history stays the same for everyone.")
+    inner = (f"<div class='body'><div class='section' id='setting-up'><p>{PARAS[0]}</p>"
+             f"<p>{PARAS[1]}</p></div><div class='section' id='sharing-with-a-team'><h2>Sharing "
+             f"with a team</h2><p>{later}</p><p>{PARAS[2]}</p></div>"
+             f"<div id='share'><p>Share this story with your friends and family today.</p></div>"
+             f"</div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == [PARAS[0], PARAS[1], "Sharing with a team", later, PARAS[2]]
+
+
+def test_read_more_part_of_the_text_is_kept_and_its_link_dropped() -> None:
+    """"read-more" names both a link (link-dense, dropped as such) and the collapsed rest
+    of the article a click opens (prose, kept): the name alone decides nothing."""
+    inner = (f"<div class='story-body'><p>{PARAS[0]}</p><div id='read-more'><div "
+             f"id='read-more-link'><a href='#'>Read more</a></div><div id='read-more-content'>"
+             f"<p>{PARAS[1]}</p><p>{PARAS[2]}</p></div></div></div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == PARAS
+
+
+def test_formulas_are_text_and_menu_matches_at_a_word_start() -> None:
+    """MathML is part of the sentence it sits in; ``CtxtMenu_Attached`` (a context-menu
+    hook of a math renderer) is not a menu, ``menu-main`` is."""
+    inner = ("<div><p>The quadratic formula gives the two solutions of the equation, and it "
+             "holds whenever <span class='MathJax CtxtMenu_Attached_0'><math><mi>a</mi><mo>≠</mo>"
+             "<mn>0</mn></math></span> in the equation, as every student learns at school.</p>"
+             f"<p>{PARAS[0]}</p><div class='menu-main'><p>Sections, opinion, sport and weather, "
+             "all in one place for you.</p></div></div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert "whenever a≠0 in" in page.blocks[0]
+    assert not any("weather" in b for b in page.blocks)

@@ -9,7 +9,12 @@ import pytest
 
 from crawler.app.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
 from pipelines.page.extract import ExtractionRules, extract
-from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
+from pipelines.page.furniture import (
+    SiteTemplate,
+    is_date_only,
+    is_generic_furniture,
+    strip_furniture,
+)
 from pipelines.page.parse import parse_html
 
 
@@ -67,6 +72,18 @@ def test_generic_furniture_lines(block: str) -> None:
 ])
 def test_prose_with_furniture_words_is_not_furniture(block: str) -> None:
     assert not is_generic_furniture(block)
+
+
+@pytest.mark.parametrize("cell", ["5.000 €", "2,0 %", "$1,200", "1.234.567", "+3,4 %", "٪12,5"])
+def test_amounts_in_table_cells_are_not_dates(cell: str) -> None:
+    """A number with a currency or percent sign, or a 3-digit group, fits no date field."""
+    assert not is_date_only(cell)
+    assert not is_generic_furniture(cell)
+
+
+@pytest.mark.parametrize("line", ["12.03.2020", "12/03", "14:30", "Jan 5, 2020"])
+def test_numeric_dates_are_still_dates(line: str) -> None:
+    assert is_date_only(line)
 
 
 def test_template_counts_distinct_pages_and_masks_digits_and_month_names() -> None:
