@@ -24,7 +24,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Same-origin, http(s)-only fetching; private addresses refused for public sites.
 DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
-DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
 LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 0
 

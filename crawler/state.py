@@ -47,6 +47,8 @@ class CrawlState:
     site_ctx: SiteContext = field(default_factory=lambda: SiteContext(site=""))
     #: The worker pool for CPU-bound stages, opened and closed by `pipelines.keep_raw`.
     pool: Executor | None = None
+    #: Set by `pipelines.store_article` when the database took no more writes (disk full).
+    store_failed: bool = False
 
     @classmethod
     def from_settings(cls, settings: Any, profile: SiteProfile) -> CrawlState:

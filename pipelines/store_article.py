@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.items import PageItem, StoredArticle
@@ -74,6 +75,11 @@ def page_row(item: PageItem, state: CrawlState, *, kind: str) -> dict[str, Any]:
 
 
 class StorePipeline(Stage):
+    """The run's one writer. What it counts as stored (and remembers, so the next run does not
+    fetch it again) is only what a committed batch holds: a batch lost to a full disk or an
+    I/O error is counted as errors, stops the crawl (`store_failed`, exit 3) and leaves the
+    database as the last committed batch left it."""
+
     name = "store_article"
 
     def open_spider(self) -> None:
@@ -86,24 +92,57 @@ class StorePipeline(Stage):
         self.run_id: int = state.run_id
         self.immature: list[str] = []
         self._since_flush = 0
+        self.failed = False
         self.batch = store.BatchWriter(self.db)
-        self.flusher = task.LoopingCall(self.batch.flush)
+        self.flusher = task.LoopingCall(self.flush)
         self.flusher.start(self.batch.max_seconds, now=False)
 
-    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one write inside the current batch transaction."""
+    def write(self, fn: Callable[..., T], *args: Any, label: str,
+              on_commit: Callable[[T], None] | None = None, **kwargs: Any) -> T:
+        """Run one write inside the current batch transaction; `on_commit(result)` once the
+        batch holding it is committed."""
         with self.cpu("store"):
             self.batch.begin()
-            with store.transaction(self.db):  # a savepoint: a failing write undoes only itself
-                result = fn(self.db, *args, **kwargs)
-            self.batch.wrote()
+            try:
+                with store.transaction(self.db):  # a savepoint: a failing write undoes itself
+                    result = fn(self.db, *args, **kwargs)
+            except sqlite3.Error as exc:
+                if not self.db.conn.in_transaction:  # SQLite dropped the whole batch
+                    self._lost(self.batch.abandon(exc))
+                raise
+            hook = None if on_commit is None else (lambda: on_commit(result))
+            try:
+                self.batch.wrote(label, hook)
+            except store.BatchLost as lost:
+                self._lost(lost)
         return result
+
+    def flush(self) -> None:
+        """Commit the open batch (the timer calls this too)."""
+        try:
+            self.batch.flush()
+        except store.BatchLost as lost:
+            self._lost(lost)
+
+    def _lost(self, lost: store.BatchLost) -> None:
+        """A batch that could not be committed: each of its pages is an error (the next run
+        fetches them again), and a database that cannot take writes stops the crawl."""
+        logger.error("could not commit %d page(s): %s", len(lost.labels), lost.cause)
+        for label in lost.labels:
+            self.state.counters.error(f"store {label}: {lost.cause}")
+        if not self.failed:
+            self.failed = True
+            self.state.store_failed = True
+            engine = getattr(self.crawler, "engine", None)
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason="store_failed"))
 
     def process_item(self, item: PageItem) -> StoredArticle:
         state = self.state
+        if self.failed:
+            raise DropItem(f"not stored (the database takes no writes): {item.url}")
         if item.analysis is None:  # extraction failed: keep it raw so `reprocess` can retry
-            self.write(store.save_page, page_row(item, state, kind="failed"))
-            self._maybe_flush()
+            self._write_page(item, "failed")
             raise DropItem(f"unparseable page {item.url}")
         with self.cpu("record"):
             record = make_record(item.url, item.analysis, item.blocks, item.picked_date,
@@ -114,33 +153,51 @@ class StorePipeline(Stage):
             state.counters.drop(reason)
             self.count(f"dropped/{reason}")
             if reason in KEEP_RAW_REASONS:
-                self.write(store.save_page, page_row(item, state, kind=reason))
-            self._maybe_flush()
+                self._write_page(item, reason)
             raise DropItem(f"{reason}: {item.url}")
         record["run_id"] = state.run_id
+        immature = item.template_pages < REFINISH_BELOW_PAGES
+
+        def committed(result: store.WriteResult) -> None:
+            state.counters.count_write(result)
+            self.count(result.status)
+            state.remember(item.key, item.etag, item.last_modified, item.fetched_at)
+            if immature:
+                self.immature.append(item.key)
+
         try:
-            result = self.write(store.upsert_article, record, page=page_row(item, state, kind="article"))
+            self.write(store.upsert_article, record, page=page_row(item, state, kind="article"),
+                       label=item.url, on_commit=committed)
         except sqlite3.Error as exc:  # e.g. locked by another writer past the busy timeout
             logger.error("could not store %s: %s", item.url, exc)
             state.counters.error(f"store {item.url}: {exc}")
+            if _database_failing(exc):
+                self._lost(store.BatchLost([], exc))
             raise DropItem(f"not stored (next run fetches it again): {item.url}") from exc
-        state.counters.count_write(result)
-        self.count(result.status)
-        state.remember(item.key, item.etag, item.last_modified, item.fetched_at)
-        if item.template_pages < REFINISH_BELOW_PAGES:
-            self.immature.append(item.key)
         self._maybe_flush()
         return StoredArticle(url=record["url"], title=record["title"],
                              published=record["published"], language=record["language"])
+
+    def _write_page(self, item: PageItem, kind: str) -> None:
+        try:
+            self.write(store.save_page, page_row(item, self.state, kind=kind), label=item.url)
+        except sqlite3.Error as exc:
+            self.state.counters.error(f"store {item.url}: {exc}")
+            if _database_failing(exc):
+                self._lost(store.BatchLost([], exc))
+        self._maybe_flush()
 
     def _maybe_flush(self) -> None:
         """Every 200 pages: the run log and the learned template reach the database, so a
         watcher sees progress and a killed run keeps most of what it learned."""
         self._since_flush += 1
-        if self._since_flush >= 200:
+        if self._since_flush >= 200 and not self.failed:
             self._since_flush = 0
-            store.update_run(self.db, self.run_id, self.state.counters)
-            self._save_template()
+            try:
+                store.update_run(self.db, self.run_id, self.state.counters)
+                self._save_template()
+            except sqlite3.Error as exc:
+                logger.error("could not update the run log: %s", exc)
 
     def _save_template(self) -> None:
         ctx = self.state.site_ctx
@@ -150,9 +207,21 @@ class StorePipeline(Stage):
         state = self.state
         if self.flusher.running:
             self.flusher.stop()
-        self.batch.flush()
-        self._save_template()
-        refinish(self.db, self.immature, state.site_ctx)
-        store.update_run(self.db, self.run_id, state.counters,
-                         status="ok" if self.owns_run else None)
+        self.flush()
+        if not self.failed:
+            try:
+                self._save_template()
+                refinish(self.db, self.immature, state.site_ctx)
+                store.update_run(self.db, self.run_id, state.counters,
+                                 status="ok" if self.owns_run else None)
+            except sqlite3.Error as exc:  # the end of the run could not be written
+                logger.error("could not finish the run log: %s", exc)
+                state.counters.error(f"store: {exc}")
         self.db.conn.close()
+
+
+def _database_failing(exc: sqlite3.Error) -> bool:
+    """A database that takes no more writes (full disk, I/O error, read-only file), as opposed
+    to one busy write: the crawl should stop rather than download pages it cannot keep."""
+    text = str(exc).lower()
+    return any(m in text for m in ("full", "disk i/o", "readonly", "read-only", "malformed"))

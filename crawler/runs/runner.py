@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from scrapy.settings import Settings
 from crawler.fetch_policy import FetchPolicy
 from crawler.profiles import SiteProfile
 from crawler.runs.lock import SiteLock
-from crawler.runs.verdict import verdict
+from crawler.runs.verdict import EXIT_CANNOT_RUN, verdict
 from crawler.spiders.site import SiteSpider
 from crawler.state import optional_day
 from pipelines import store
@@ -140,23 +141,36 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         run_id = store.start_run(db, profile.name, opts.mode, args)
         process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs, profile))
         crawler = process.create_crawler(SiteSpider)
-        process.crawl(crawler, profile=profile)
+        failures: list[Any] = []
+        process.crawl(crawler, profile=profile).addErrback(failures.append)
         started = time.monotonic()
         process.start()
         duration = time.monotonic() - started
         spider = crawler.spider
-        assert isinstance(spider, SiteSpider)
-        state = spider.state
-        counters: store.RunCounters = state.counters
-        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if failures or not isinstance(spider, SiteSpider) or spider._state is None:
+            # a stage (or the spider) failed to start: nothing was crawled, say so — never 'ok'
+            why = failures[0].getErrorMessage() if failures else "the crawl did not start"
+            counters = store.RunCounters()
+            counters.error(f"could not start: {why}")
+            reason: str | None = "start_failed"
+        else:
+            counters = spider.state.counters
+            reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+            if spider.state.store_failed:
+                reason = "store_failed"
         if reason in BUDGET_REASONS:  # a budget is a normal end: note it in the run log
             counters.skip(BUDGET_REASONS[reason])
             reason = "finished"
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
-        store.update_run(db, run_id, counters, status=status, exit_code=code)
-        store.set_duration(db, run_id, duration)
-        if status == "ok":
-            store.mark_resumed(db, resume_runs)
+        try:
+            store.update_run(db, run_id, counters, status=status, exit_code=code)
+            store.set_duration(db, run_id, duration)
+            if status == "ok":
+                store.mark_resumed(db, resume_runs)
+        except sqlite3.Error as exc:  # e.g. the disk filled up: the next run marks it interrupted
+            logger.error("could not record the end of run %s: %s", run_id, exc)
+            counters.error(f"run log: {exc}")
+            status, code = "failed", EXIT_CANNOT_RUN
         db.conn.close()
         return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
     finally:

@@ -11,6 +11,11 @@ EXIT_CANNOT_RUN = 3  # could not run at all: lock held, database unusable, bad p
 ERROR_SPIKE_SHARE = 0.25
 
 
+#: Ends of a run that mean tarikh itself could not work: a stage that did not start, a
+#: database that took no more writes (disk full). Exit 3, like a run that could not start.
+FAILED_REASONS = frozenset({"start_failed", "store_failed"})
+
+
 def error_spike(errors: int, attempts: int) -> bool:
     """Errors among attempted requests (downloads + 304s + errors) above the spike share."""
     return bool(errors) and (attempts == 0 or errors / attempts > ERROR_SPIKE_SHARE)
@@ -19,6 +24,8 @@ def error_spike(errors: int, attempts: int) -> bool:
 def verdict(pages_downloaded: int, not_modified: int, errors: int,
             finish_reason: str | None) -> tuple[str, int]:
     """'ok' or why not, and the exit code a scheduler can act on."""
+    if finish_reason in FAILED_REASONS:
+        return "failed", EXIT_CANNOT_RUN
     if finish_reason not in (None, "finished"):
         return "interrupted", EXIT_UNHEALTHY
     attempts = pages_downloaded + not_modified + errors

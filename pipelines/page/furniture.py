@@ -17,6 +17,7 @@ compares whole blocks, and generic rules only accept blocks made entirely of fur
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import unicodedata
@@ -24,6 +25,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipelines.page.vocab import DATE_GLUE, MONTH_WORDS, WEEKDAYS
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipelines.page.extract import ExtractionRules
@@ -295,12 +298,18 @@ class SiteTemplate:
 
     @classmethod
     def from_json(cls, data: dict | None) -> SiteTemplate:
+        """The template stored as `to_json` gave it; an empty one (relearned, with a warning)
+        for a stored value of another shape, so a damaged row never stops a site's runs."""
         tpl = cls()
         if not data:
             return tpl
-        tpl.pages_seen = int(data.get("pages_seen", 0))
-        tpl.counts = {str(k): int(v) for k, v in (data.get("counts") or {}).items()}
-        tpl.page_keys = dict.fromkeys(str(k) for k in data.get("page_keys") or [])
+        try:
+            tpl.pages_seen = int(data.get("pages_seen", 0))
+            tpl.counts = {str(k): int(v) for k, v in (data.get("counts") or {}).items()}
+            tpl.page_keys = dict.fromkeys(str(k) for k in data.get("page_keys") or [])
+        except (AttributeError, TypeError, ValueError):
+            logger.warning("a stored site template is damaged: discarded, it will be relearned")
+            return cls()
         return tpl
 
     def __reduce__(self):

@@ -52,6 +52,7 @@ from pipelines.store.runs import (
 )
 from pipelines.store.stats import article_stats, monitored_sites, site_summary, template_pages
 from pipelines.store.writes import (
+    BatchLost,
     BatchWriter,
     WriteResult,
     content_hash,
@@ -63,7 +64,7 @@ from pipelines.store.writes import (
 
 __all__ = [
     "ARTICLE_COLUMNS", "PAGE_COLUMNS", "RUN_COLUMNS", "VIEWS",
-    "BUSY_TIMEOUT", "DEFAULT_DB", "REPROCESS_KINDS", "SCHEMA_VERSION", "BatchWriter", "RunCounters",
+    "BUSY_TIMEOUT", "DEFAULT_DB", "REPROCESS_KINDS", "SCHEMA_VERSION", "BatchLost", "BatchWriter", "RunCounters",
     "WriteResult", "article_stats", "connect", "connect_existing", "content_hash", "first_run_of", "get_run",
     "index_for_search", "interrupted_runs", "iter_rows", "known_pages", "last_success", "list_runs",
     "load_template", "mark_dead_runs", "mark_resumed", "migrate", "monitored_sites", "now_iso", "pack",

@@ -270,8 +270,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         try:
             yield
         except BaseException:
-            conn.execute("rollback to tarikh_write")
-            conn.execute("release tarikh_write")
+            # SQLite rolls the whole transaction back itself on some errors (a full disk, an
+            # I/O error): then there is no savepoint left to undo, and the error is the news.
+            if conn.in_transaction:
+                conn.execute("rollback to tarikh_write")
+                conn.execute("release tarikh_write")
             raise
         conn.execute("release tarikh_write")
         return

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from pipelines.store.db import _upsert, index_for_search, now_iso, transaction
+
+logger = logging.getLogger(__name__)
 
 
 def content_hash(title: str | None, text: str | None, published: str | None) -> str:
@@ -44,24 +49,52 @@ class BatchWriter:
         self.db = db
         self.max_items = max_items
         self.max_seconds = max_seconds
-        self._pending = 0
+        self._pending: list[tuple[str, Callable[[], None] | None]] = []
         self._opened = 0.0
 
     def begin(self) -> None:
         if not self.db.conn.in_transaction:
             self.db.conn.execute("begin immediate")
             self._opened = time.monotonic()
-            self._pending = 0
 
-    def wrote(self) -> None:
-        self._pending += 1
-        if self._pending >= self.max_items or time.monotonic() - self._opened >= self.max_seconds:
+    def wrote(self, label: str, on_commit: Callable[[], None] | None = None) -> None:
+        """One write of the batch is done; `on_commit` runs once it is committed, so what a
+        run counts (and remembers as stored) is what the database really holds."""
+        self._pending.append((label, on_commit))
+        if len(self._pending) >= self.max_items or time.monotonic() - self._opened >= self.max_seconds:
             self.flush()
 
-    def flush(self) -> None:
+    def abandon(self, cause: sqlite3.Error) -> BatchLost:
+        """The open batch is gone (SQLite rolled the transaction back on a full disk or an I/O
+        error): what it held, to be counted as lost."""
+        pending, self._pending = self._pending, []
         if self.db.conn.in_transaction:
-            self.db.conn.execute("commit")
-        self._pending = 0
+            self.db.conn.execute("rollback")
+        return BatchLost([label for label, _ in pending], cause)
+
+    def flush(self) -> None:
+        """Commit the batch; on failure (disk full, I/O error) roll it back whole and raise
+        BatchLost naming every write it held."""
+        pending, self._pending = self._pending, []
+        if self.db.conn.in_transaction:
+            try:
+                self.db.conn.execute("commit")
+            except sqlite3.Error as exc:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("rollback")
+                raise BatchLost([label for label, _ in pending], exc) from exc
+        for _, on_commit in pending:
+            if on_commit is not None:
+                on_commit()
+
+
+class BatchLost(RuntimeError):
+    """A batch that could not be committed: none of its writes are in the database."""
+
+    def __init__(self, labels: list[str], cause: sqlite3.Error) -> None:
+        super().__init__(f"{len(labels)} write(s) lost: {cause}")
+        self.labels = labels
+        self.cause = cause
 
 
 def save_page(db: sqlite_utils.Database, page: dict[str, Any]) -> None:
@@ -104,8 +137,19 @@ def upsert_article(
 
 
 def load_template(db: sqlite_utils.Database, site: str) -> dict[str, Any] | None:
+    """The site's learned template; None (relearned from scratch, with a warning) when the
+    stored row is not a template: a corrupt row must not stop every later run of the site."""
     row = db.execute("select data from templates where site = ?", [site]).fetchone()
-    return json.loads(row[0]) if row else None
+    if row is None:
+        return None
+    try:
+        data = json.loads(row[0])
+    except (TypeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        logger.warning("the stored template of %s is corrupt: discarded, it will be relearned", site)
+        return None
+    return data
 
 
 def save_template(db: sqlite_utils.Database, site: str, data: dict[str, Any], pages_seen: int) -> None:
