@@ -22,7 +22,8 @@ class LockBusy(RuntimeError):
 class SiteLock:
     def __init__(self, db_path: str | os.PathLike[str], site: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", site) or "_"
-        self.path = Path(f"{db_path}.locks") / f"{safe}.lock"
+        # keyed on the resolved file: a symlink or another spelling of the path is one database
+        self.path = Path(f"{os.path.realpath(db_path)}.locks") / f"{safe}.lock"
         self._fd: int | None = None
 
     def acquire(self, *, wait: float = 0.0) -> SiteLock:

@@ -142,6 +142,7 @@ def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
     conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     db = sqlite_utils.Database(conn)
+    check_ours(db)  # before WAL: another application's file is not touched at all
     db.enable_wal()
     conn.execute("pragma synchronous = normal")
     migrate(db)
@@ -159,6 +160,7 @@ def connect_existing(path: str | Path) -> sqlite_utils.Database:
     if not path.is_file():
         raise FileNotFoundError(path)
     db = connect(path, readonly=True)
+    check_ours(db)
     if schema_version(db) < SCHEMA_VERSION or _search_index_stale(db):
         db.conn.close()
         connect(path).conn.close()
@@ -170,12 +172,32 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("pragma user_version").fetchone()[0]
 
 
+#: SQLite's header field for "which application's file is this": "trkh".
+APPLICATION_ID = 0x7472_6B68
+
+
+class NotTarikhDatabase(sqlite3.DatabaseError):
+    """The file is another application's SQLite database: tarikh must not alter it."""
+
+
+def check_ours(db: sqlite_utils.Database) -> None:
+    """Refuse another application's database before any write: its application_id says so,
+    or it has tables but was never a tarikh database (no schema version)."""
+    app_id = db.execute("pragma application_id").fetchone()[0]
+    if app_id not in (0, APPLICATION_ID):
+        raise NotTarikhDatabase(f"not a tarikh database (application_id {app_id:#x})")
+    if schema_version(db) == 0 and db.execute(
+            "select count(*) from sqlite_master where name not like 'sqlite_%'").fetchone()[0]:
+        raise NotTarikhDatabase("not a tarikh database: it holds another application's tables")
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring an older database up to SCHEMA_VERSION in place; never drops a row.
 
     Each step only adds tables, columns, indexes or views, so running it on a current
     database is a no-op and an interrupted upgrade simply re-runs.
     """
+    check_ours(db)
     version = schema_version(db)
     if version >= SCHEMA_VERSION:
         refresh_search_index(db)
@@ -214,6 +236,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             db.execute(f"drop view if exists {name}")
             db.execute(f"create view {name} as {sql}")
         db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        db.execute(f"pragma application_id = {APPLICATION_ID}")
     refresh_search_index(db)
     return SCHEMA_VERSION
 

@@ -41,3 +41,20 @@ def test_utf16_without_a_bom_in_either_byte_order() -> None:
 def test_text_nested_deeper_than_256_levels_is_kept() -> None:
     deep = "<div>" * 400 + "deep text" + "</div>" * 400
     assert "deep text" in parse_html(f"<html><body>{deep}</body></html>").text_content()
+
+
+def test_a_tag_with_100000_attributes_loses_them_before_libxml2_sees_it() -> None:
+    """libxml2 is quadratic in one tag's attributes (30+ s of CPU for this page)."""
+    attrs = " ".join(f'a{i}="{i}"' for i in range(100_000))
+    page = (f"<html><body><div id='x' {attrs}>bomb</div><article><h1>Headline</h1>"
+            "<p>The text of the article.</p></article></body></html>")
+    tree = parse_html(page.encode())
+    bomb = next(el for el in tree.iter("div") if el.text == "bomb")
+    assert dict(bomb.attrib) == {}
+    assert "The text of the article." in tree.text_content()
+
+
+def test_long_tags_with_few_attributes_are_kept() -> None:
+    big = "x" * 20_000
+    tree = parse_html(f'<html><body><div data-props="{big}" id="keep">y</div></body></html>'.encode())
+    assert tree.get_element_by_id("keep").get("data-props") == big
