@@ -53,7 +53,9 @@ def _bound(value: str | date | None, name: str) -> str | None:
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
         raise ExportError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
-    return day.isoformat() if name == "since" else (day + timedelta(days=1)).isoformat()
+    if name == "since":
+        return day.isoformat()
+    return (day + timedelta(days=1)).isoformat() if day < date.max else None  # 9999-12-31: no bound
 
 
 def export_query(

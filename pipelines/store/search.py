@@ -47,6 +47,11 @@ SNIPPET_TOKENS = 24
 _OPEN, _CLOSE, _ELLIPSIS = "\x02", "\x03", "\x04"
 _COLUMNS = ("title", "text")
 _OPERATORS = ("AND", "OR", "NOT")
+#: Bounds of one search: a pasted article as a query (12,000 words ran over a minute) or a
+#: limit past SQLite's integers is a mistake to report, not work to do.
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_TERMS = 64
+MAX_LIMIT = 100_000
 _MAX_NESTING = 32  # deeper grouping is a pasted mistake, and Python recursion has a limit
 
 
@@ -231,7 +236,12 @@ def arabic_forms(word: str) -> list[str]:
 
 def build_match_query(query: str) -> str:
     """The FTS5 MATCH expression for a user query (terms folded, syntax kept), or SearchError."""
-    return _Parser(_lex(query), query).parse()
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is {len(query)} characters long; at most {MAX_QUERY_CHARS}")
+    tokens = _lex(query)
+    if len(tokens) > MAX_QUERY_TERMS:
+        raise SearchError(f"the query has {len(tokens)} terms; at most {MAX_QUERY_TERMS}")
+    return _Parser(tokens, query).parse()
 
 
 def _day(value: str | date | None, name: str) -> date | None:
@@ -275,8 +285,8 @@ def search(
     published, language, snippet, rank.
     """
     match = build_match_query(query)
-    if not isinstance(limit, int) or limit < 1:
-        raise SearchError(f"limit must be a positive whole number, not {limit!r}")
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
     start, end = _day(since, "since"), _day(until, "until")
     filters, params = [], {"match": match, "limit": limit, "tokens": SNIPPET_TOKENS}
     if site:
@@ -285,7 +295,7 @@ def search(
     if start:
         filters.append("and a.published >= :since")
         params["since"] = start.isoformat()
-    if end:
+    if end and end < date.max:  # 9999-12-31 bounds nothing
         filters.append("and a.published < :before")
         params["before"] = (end + timedelta(days=1)).isoformat()
     sql = f"""
@@ -409,4 +419,9 @@ def format_results_text(results: list[dict[str, Any]]) -> str:
         if r.get("snippet"):
             lines.append("    " + " ".join(r["snippet"].split()))
         lines.append("")
-    return "\n".join(lines).rstrip("\n")
+    # A stored title is a site's text: escape sequences in it must not drive the terminal.
+    return _CONTROLS.sub("", "\n".join(lines).rstrip("\n"))
+
+
+#: C0 and C1 control characters (ESC, CSI, BEL, …) but newline and tab.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -135,3 +135,8 @@ def test_cli_export_of_a_crawled_db_round_trips(crawled: dict, fmt: str, tmp_pat
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return crawl_demo(tmp_path_factory.mktemp("crawl"))
+
+
+def test_export_until_the_last_representable_day_is_no_bound(db) -> None:
+    out = io.BytesIO()
+    assert export(db, "jsonl", out, until="9999-12-31") == len(CORPUS)

@@ -252,3 +252,19 @@ def test_cli_search_text_output_and_error(crawled: dict) -> None:
     assert crawled["path"] in proc.stdout and "[" in proc.stdout
     bad = tarikh("search", '"unclosed', "--db", str(crawled["db"]), check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "quote" in bad.stderr
+
+
+def test_bounds_of_one_search(db) -> None:
+    from pipelines.store.search import MAX_QUERY_TERMS
+
+    with pytest.raises(SearchError):
+        search(db, " ".join(["word"] * (MAX_QUERY_TERMS + 1)))
+    with pytest.raises(SearchError):
+        search(db, "istanbul", limit=99999999999999999999)
+    assert search(db, "istanbul", until="9999-12-31")  # the last day bounds nothing
+
+
+def test_terminal_escapes_in_titles_are_not_printed() -> None:
+    out = format_results_text([{"title": "Evil \x1b]0;owned\x07\x1b[2J title", "url": "https://e.example/a",
+                                "rank": -1.0, "published": "2020-01-01", "site": "e", "language": "en"}])
+    assert "\x1b" not in out and "\x07" not in out and "Evil" in out
