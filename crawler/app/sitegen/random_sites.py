@@ -1,4 +1,4 @@
-"""Deterministic synthetic news sites for tests and benchmarks.
+"""Random-text sites: deterministic synthetic news sites for tests and benchmarks.
 
 ``generate_site(root, language=..., n_articles=..., style=..., seed=...)`` writes a static
 site (articles, paginated listings, tag pages, home, sitemap.xml, robots.txt) and returns a
@@ -26,13 +26,14 @@ hill", social network names) so tests prove no real paragraph is dropped.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from hijridate import Gregorian
+from crawler.app.sitegen.files import esc as _esc
+from crawler.app.sitegen.files import robots_txt, sitemap_xml, write_page
+from crawler.app.sitegen.vocab import SOCIAL, UI, counter_line, gdate, hdate, to_hijri, today_line
 
 __all__ = ["LANGUAGES", "STYLES", "ArticleTruth", "SiteManifest", "article_blocks", "generate_site",
            "write_sitemap"]
@@ -74,7 +75,7 @@ class SiteManifest:
         return {a.path: a for a in self.articles}
 
 
-# --- vocabulary ----------------------------------------------------------------------------
+# --- random text and site names (furniture words: vocab.py) -------------------------------
 
 _WORDS = {
     "en": ("the of and to in for on with as by from at that which after before during "
@@ -117,51 +118,6 @@ _SITE_NAMES = {
 }
 _DOMAINS = ["valleyherald", "morningcourier", "crescenttimes", "rivergazette",
             "northerndispatch", "harborchronicle"]
-_MONTHS = {
-    "en": "January February March April May June July August September October November "
-          "December".split(),
-    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım "
-          "Aralık".split(),
-    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "
-          "ديسمبر".split(),
-}
-_WEEKDAYS = {
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
-    "tr": "Pazartesi Salı Çarşamba Perşembe Cuma Cumartesi Pazar".split(),
-    "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split(),
-}
-_HIJRI = {
-    "en": ["Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula",
-           "Jumada al-Akhirah", "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah",
-           "Dhu al-Hijjah"],
-    "tr": ["Muharrem", "Safer", "Rebiülevvel", "Rebiülahir", "Cemaziyelevvel",
-           "Cemaziyelahir", "Recep", "Şaban", "Ramazan", "Şevval", "Zilkade", "Zilhicce"],
-    "ar": ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب",
-           "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
-}
-_UI = {  # furniture strings
-    "en": {"home": "Home", "news": "News", "politics": "Politics", "economy": "Economy",
-           "culture": "Culture", "sports": "Sports", "related": "Related News",
-           "top": "Scroll Up", "back": "Back to top", "rights": "All rights reserved.",
-           "total": "Total: {n} content", "comments": "Comments", "leave": "Leave a Reply",
-           "name": "Name", "send": "Post Comment", "next": "Next page", "prev": "Previous page",
-           "by": "By", "slogan": "Subscribe to our daily bulletin for the latest stories",
-           "visitors": "Visitors today: {n}", "tags": "Tags", "more": "More news"},
-    "tr": {"home": "Ana Sayfa", "news": "Haberler", "politics": "Siyaset", "economy": "Ekonomi",
-           "culture": "Kültür", "sports": "Spor", "related": "İlgili Haberler",
-           "top": "Yukarı Çık", "back": "Başa dön", "rights": "Tüm hakları saklıdır.",
-           "total": "Toplam: {n} içerik", "comments": "Yorumlar", "leave": "Yorum Yap",
-           "name": "Adınız", "send": "Gönder", "next": "Sonraki sayfa", "prev": "Önceki sayfa",
-           "by": "Yazan", "slogan": "En son haberler için günlük bültenimize abone olun",
-           "visitors": "Bugünkü ziyaretçi: {n}", "tags": "Etiketler", "more": "Diğer haberler"},
-    "ar": {"home": "الرئيسية", "news": "أخبار", "politics": "سياسة", "economy": "اقتصاد",
-           "culture": "ثقافة", "sports": "رياضة", "related": "أخبار ذات صلة",
-           "top": "العودة للأعلى", "back": "للأعلى", "rights": "جميع الحقوق محفوظة",
-           "total": "المجموع: {n} مادة", "comments": "التعليقات", "leave": "أضف تعليق",
-           "name": "الاسم", "send": "إرسال", "next": "الصفحة التالية", "prev": "الصفحة السابقة",
-           "by": "بقلم", "slogan": "اشترك في نشرتنا اليومية لمتابعة آخر الأخبار",
-           "visitors": "زوار اليوم: {n}", "tags": "الوسوم", "more": "المزيد من الأخبار"},
-}
 # Sentences that reuse furniture words but are article prose.
 _TRAPS = {
     "en": ["Readers were asked to share their memories of the old bridge on Facebook, "
@@ -217,33 +173,13 @@ def _title(rng: random.Random, lang: str) -> str:
     return t if lang == "ar" else t[0].upper() + t[1:]
 
 
-def _gdate(d: dt.date | dt.datetime, lang: str, weekday: bool = False) -> str:
-    s = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
-    if weekday:
-        wd = _WEEKDAYS[lang][d.weekday()]
-        s = f"{wd} {s}" if lang == "ar" else (f"{s} {wd}" if lang == "tr" else f"{s} - {wd}")
-    return s
-
-
 def _hdate(d: dt.date, lang: str) -> str:
-    h = Gregorian(d.year, d.month, d.day).to_hijri()
-    s = f"{h.day} {_HIJRI[lang][h.month - 1]} {h.year}"
-    return s + " هـ" if lang == "ar" else s
-
-
-def _esc(s: str) -> str:
-    return html.escape(s, quote=True)
+    return hdate(to_hijri(d), lang)
 
 
 def _counter_line(rng: random.Random, today: dt.date, lang: str) -> str:
-    parts = []
-    for i in range(5):
-        d = today - dt.timedelta(days=i)
-        parts.append(f"{d:%d/%m/%Y} ({rng.randint(10, 40)})")
-    n = f"{rng.randint(100_000, 999_999):,}"
-    if lang == "tr":
-        n = n.replace(",", ".")
-    return " ".join(parts) + " " + _UI[lang]["total"].format(n=n)
+    hits = [rng.randint(10, 40) for _ in range(5)]
+    return counter_line(lang, today, hits, rng.randint(100_000, 999_999))
 
 
 def _padding(rng: random.Random, kb: int) -> str:
@@ -279,7 +215,7 @@ class _Ctx:
 
     @property
     def ui(self) -> dict[str, str]:
-        return _UI[self.lang]
+        return UI[self.lang]
 
     def href(self, path: str) -> str:
         return self.base + path
@@ -311,12 +247,8 @@ def _menu(c: _Ctx, tags: list[str]) -> str:
 
 
 def _header_lines(c: _Ctx, today: dt.date) -> tuple[str, str, str]:
-    g = _gdate(today, c.lang, weekday=True)
-    h = _hdate(today, c.lang)
-    date_line = f"{g} - {h}"
     counter = _counter_line(c.rng, today, c.lang)
-    social = "Facebook Twitter Youtube" if c.lang != "ar" else "فيسبوك تويتر يوتيوب"
-    return date_line, counter, social
+    return today_line(today, c.lang), counter, " ".join(SOCIAL[c.lang])
 
 
 def _related(c: _Ctx, others: list[ArticleTruth]) -> list[tuple[str, str, str]]:
@@ -447,13 +379,6 @@ def _listing_main(c: _Ctx, heading: str, items: list[ArticleTruth], page: int,
 # --- the generator -------------------------------------------------------------------------
 
 
-def _write(root: Path, path: str, content: str) -> None:
-    rel = path.lstrip("/")
-    target = root / rel / "index.html" if not rel or rel.endswith("/") else root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(content, encoding="utf-8")
-
-
 def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
                   seed: int = 0, base_path: str = "", page_kb: int = 0,
                   per_page: int = 10, base_url: str = "", briefs: bool = False) -> SiteManifest:
@@ -485,7 +410,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
             raw = _hdate(when.date(), language)
             published = when.date().isoformat()
         else:
-            raw = f"{_gdate(when, language)} {when:%H:%M}"
+            raw = f"{gdate(when, language)} {when:%H:%M}"
             published = when.strftime("%Y-%m-%dT%H:%M")
         paragraphs = [_paragraph(rng, language) for _ in range(rng.randint(3, 8))]
         if briefs:
@@ -515,16 +440,16 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
         return dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7 + seed) % 700)
 
     slogan = f'<div class="c11">{_esc(c.ui["slogan"])}</div>'
-    share_line = f'<div class="c7">{_esc("Facebook Twitter" if language != "ar" else "فيسبوك تويتر")}</div>'
+    share_line = f'<div class="c7">{_esc(" ".join(SOCIAL[language][:2]))}</div>'
     for i, a in enumerate(articles):
         others = [articles[(i + k) % len(articles)] for k in (1, 2, 3, 5) if len(articles) > k]
-        comments = [(f"Reader {k}", f"{_gdate(dt.date(2023, 5, 1 + k), language)} 10:2{k}",
+        comments = [(f"Reader {k}", f"{gdate(dt.date(2023, 5, 1 + k), language)} 10:2{k}",
                      _paragraph(rng, language)) for k in range(rng.randint(0, 3))]
         main = _article_main(c, a, comments)
         page = _page(c, title=a.title, canonical=a.path, today=today_for(i), main=main,
                      related=_related(c, others), tags=tags, article=True,
                      extra_in_main=(share_line, slogan))
-        _write(root, a.path, page)
+        write_page(root, a.path, page)
 
     listing_paths: list[str] = []
 
@@ -534,7 +459,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
             path = base + (prefix if p == 1 else f"{prefix}page/{p}/")
             chunk = items[(p - 1) * per_page: p * per_page]
             main = _listing_main(c, heading, chunk, p, n_pages, prefix)
-            _write(root, path, _page(c, title=heading, canonical=path,
+            write_page(root, path, _page(c, title=heading, canonical=path,
                                      today=today_for(salt + p), main=main, related=[],
                                      tags=tags, article=False))
             listing_paths.append(path)
@@ -547,8 +472,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
         tag_paths.append(base + f"/tag/{t}/")
 
     sitemap_path = base + "/sitemap.xml"
-    (root / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {sitemap_path}\n",
-                                     encoding="utf-8")
+    write_page(root, "/robots.txt", robots_txt(sitemap_path))
     manifest = SiteManifest(root=str(root), site_name=site, domain=domain, language=language,
                             style=style % 4, base_path=base, articles=articles,
                             listing_paths=listing_paths, tag_paths=tag_paths,
@@ -562,14 +486,8 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
 def write_sitemap(manifest: SiteManifest, base_url: str = "") -> Path:
     """(Re)write sitemap.xml with <lastmod>; locs are prefixed with ``base_url``."""
     base_url = base_url.rstrip("/")
-    urls = "".join(f"<url><loc>{_esc(base_url + a.path)}</loc>"
-                   f"<lastmod>{a.published[:10]}</lastmod></url>" for a in manifest.articles)
-    target = Path(manifest.root) / manifest.sitemap_path.lstrip("/")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text('<?xml version="1.0" encoding="UTF-8"?>'
-                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                      f"{urls}</urlset>", encoding="utf-8")
-    return target
+    return write_page(Path(manifest.root), manifest.sitemap_path, sitemap_xml(
+        (base_url + a.path, a.published[:10]) for a in manifest.articles))
 
 
 def article_blocks(a: ArticleTruth) -> list[str]:

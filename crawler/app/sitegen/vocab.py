@@ -1,0 +1,126 @@
+"""The words and date forms every generated site prints, once per language.
+
+Random-text sites and the demo portal draw their month, weekday and Hijri month names, UI
+strings and date lines from here, so a spelling the parser must know is written in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hijridate import Gregorian
+
+MONTHS = {
+    "en": "January February March April May June July August September October November "
+          "December".split(),
+    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım "
+          "Aralık".split(),
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "  # Egyptian
+          "ديسمبر".split(),
+}
+# The Levantine (Syriac) names Syrian, Lebanese and Jordanian sites print instead.
+MONTHS_AR_LEVANT = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
+                    "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+WEEKDAYS = {
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
+    "tr": "Pazartesi Salı Çarşamba Perşembe Cuma Cumartesi Pazar".split(),
+    "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split(),
+}
+HIJRI_MONTHS = {
+    "en": ["Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula",
+           "Jumada al-Akhirah", "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah",
+           "Dhu al-Hijjah"],
+    "tr": ["Muharrem", "Safer", "Rebiülevvel", "Rebiülahir", "Cemaziyelevvel",
+           "Cemaziyelahir", "Recep", "Şaban", "Ramazan", "Şevval", "Zilkade", "Zilhicce"],
+    "ar": ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب",
+           "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
+}
+# The portal spells the two Jumadas the other common English way, so both spellings are seen.
+HIJRI_MONTHS_PORTAL = {**HIJRI_MONTHS, "en": [
+    *HIJRI_MONTHS["en"][:4], "Jumada al-Awwal", "Jumada al-Thani", *HIJRI_MONTHS["en"][6:]]}
+SOCIAL = {"en": ["Facebook", "Twitter", "Youtube"], "tr": ["Facebook", "Twitter", "Youtube"],
+          "ar": ["فيسبوك", "تويتر", "يوتيوب"]}
+WHATSAPP = {"en": "WhatsApp", "tr": "WhatsApp", "ar": "واتساب"}
+
+UI = {  # furniture strings
+    "en": {"home": "Home", "news": "News", "politics": "Politics", "economy": "Economy",
+           "culture": "Culture", "sports": "Sports", "related": "Related News",
+           "top": "Scroll Up", "back": "Back to top", "rights": "All rights reserved.",
+           "total": "Total: {n} content", "comments": "Comments", "leave": "Leave a Reply",
+           "name": "Name", "send": "Post Comment", "next": "Next page", "prev": "Previous page",
+           "by": "By", "slogan": "Subscribe to our daily bulletin for the latest stories",
+           "visitors": "Visitors today: {n}", "tags": "Tags", "more": "More news",
+           "share": "Share:", "latest": "Latest News", "email": "Email", "comment": "Comment",
+           "page": "Page", "author": "Staff Reporter", "no_comments": "No comments yet.",
+           "read_more": "Read more"},
+    "tr": {"home": "Ana Sayfa", "news": "Haberler", "politics": "Siyaset", "economy": "Ekonomi",
+           "culture": "Kültür", "sports": "Spor", "related": "İlgili Haberler",
+           "top": "Yukarı Çık", "back": "Başa dön", "rights": "Tüm hakları saklıdır.",
+           "total": "Toplam: {n} içerik", "comments": "Yorumlar", "leave": "Yorum Yap",
+           "name": "Adınız", "send": "Gönder", "next": "Sonraki sayfa", "prev": "Önceki sayfa",
+           "by": "Yazan", "slogan": "En son haberler için günlük bültenimize abone olun",
+           "visitors": "Bugünkü ziyaretçi: {n}", "tags": "Etiketler", "more": "Diğer haberler",
+           "share": "Paylaş:", "latest": "Son Haberler", "email": "E-posta",
+           "comment": "Yorumunuz", "page": "Sayfa", "author": "Haber Merkezi",
+           "no_comments": "Henüz yorum yok.", "read_more": "Devamını oku"},
+    "ar": {"home": "الرئيسية", "news": "أخبار", "politics": "سياسة", "economy": "اقتصاد",
+           "culture": "ثقافة", "sports": "رياضة", "related": "أخبار ذات صلة",
+           "top": "العودة للأعلى", "back": "للأعلى", "rights": "جميع الحقوق محفوظة",
+           "total": "المجموع: {n} مادة", "comments": "التعليقات", "leave": "أضف تعليق",
+           "name": "الاسم", "send": "إرسال", "next": "الصفحة التالية", "prev": "الصفحة السابقة",
+           "by": "بقلم", "slogan": "اشترك في نشرتنا اليومية لمتابعة آخر الأخبار",
+           "visitors": "زوار اليوم: {n}", "tags": "الوسوم", "more": "المزيد من الأخبار",
+           "share": "شارك:", "latest": "آخر الأخبار", "email": "البريد الإلكتروني",
+           "comment": "التعليق", "page": "صفحة", "author": "المحرر",
+           "no_comments": "لا توجد تعليقات بعد.", "read_more": "اقرأ المزيد"},
+}
+# The portal's own wording for the same furniture: another site, another voice.
+UI_PORTAL = {lang: {**UI[lang], **words} for lang, words in {
+    "en": {"related": "Related Articles", "leave": "Leave a Comment", "send": "Send",
+           "next": "Next", "prev": "Previous"},
+    "tr": {"home": "Anasayfa", "leave": "Yorum Yaz", "next": "Sonraki", "prev": "Önceki",
+           "by": "Haber:"},
+    "ar": {"news": "الأخبار", "related": "مقالات ذات صلة", "top": "أعلى الصفحة",
+           "rights": "جميع الحقوق محفوظة.", "leave": "أضف تعليقا", "next": "التالي",
+           "prev": "السابق"},
+}.items()}
+
+
+def ar_digits(text: str) -> str:
+    """Arabic-Indic digits, as Arabic-language sites print them."""
+    return text.translate(str.maketrans("0123456789,", "٠١٢٣٤٥٦٧٨٩٬"))
+
+
+def to_hijri(d: dt.date) -> tuple[int, int, int]:
+    h = Gregorian(d.year, d.month, d.day).to_hijri()
+    return h.year, h.month, h.day
+
+
+def gdate(d: dt.date, lang: str, *, weekday: bool = False, months: list[str] | None = None) -> str:
+    """"17 June 2024", with the weekday where the language's sites put it."""
+    s = f"{d.day} {(months or MONTHS[lang])[d.month - 1]} {d.year}"
+    if weekday:
+        wd = WEEKDAYS[lang][d.weekday()]
+        s = f"{wd} {s}" if lang == "ar" else (f"{s} {wd}" if lang == "tr" else f"{s} - {wd}")
+    return s
+
+
+def hdate(ymd: tuple[int, int, int], lang: str, names: dict[str, list[str]] = HIJRI_MONTHS) -> str:
+    """A Hijri day, month name and year; Arabic adds the era mark هـ."""
+    y, m, d = ymd
+    s = f"{d} {names[lang][m - 1]} {y}"
+    return s + " هـ" if lang == "ar" else s
+
+
+def today_line(d: dt.date, lang: str, names: dict[str, list[str]] = HIJRI_MONTHS) -> str:
+    """A header's "today": Gregorian with weekday, then Hijri (a date that is not the article's)."""
+    return f"{gdate(d, lang, weekday=True)} - {hdate(to_hijri(d), lang, names)}"
+
+
+def counter_line(lang: str, today: dt.date, hits: list[int], total: int, *,
+                 day_format: str = "%d/%m/%Y") -> str:
+    """A visit counter: a hit count for each of the last days, then the running total."""
+    days = " ".join(f"{today - dt.timedelta(days=i):{day_format}} ({n})"
+                    for i, n in enumerate(hits))
+    n = f"{total:,}"
+    return f"{days} {UI[lang]['total'].format(n=n.replace(',', '.') if lang == 'tr' else n)}"
