@@ -1,5 +1,6 @@
 """Stage 5: write article + raw page + search row in one transaction; count everything for the
-run log. The only stage that writes: it owns the run's database connection."""
+run log. The only stage that writes: it owns the run's database connection — or, in a
+cluster (`--redis`), sends the same rows to the writer's stream and opens no database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from typing import Any, TypeVar
 from scrapy.exceptions import DropItem
 from twisted.internet import task
 
+from crawler.cluster.conn import RedisDown
+from crawler.cluster.conn import connect as redis_connect
+from crawler.cluster.records import RecordSender
 from crawler.items import PageItem, StoredArticle
 from crawler.state import CrawlState
 from pipelines import store
@@ -78,14 +82,23 @@ class StorePipeline(Stage):
 
     def open_spider(self) -> None:
         state = self.state
+        self.immature: list[str] = []
+        self._since_flush = 0
+        self.sender: RecordSender | None = None
+        if state.redis_url:
+            self.sender = RecordSender(redis_connect(state.redis_url))
+            self.owns_run = state.run_id is None
+            if self.owns_run:
+                state.run_id = self.sender.start_run(state.profile.name, state.mode, {})
+            assert state.run_id is not None
+            self.run_id: int = state.run_id
+            return
         self.db = store.connect(state.db_path)
         self.owns_run = state.run_id is None
         if self.owns_run:  # `scrapy crawl site …` without the tarikh CLI
             state.run_id = store.start_run(self.db, state.profile.name, state.mode, {})
         assert state.run_id is not None
-        self.run_id: int = state.run_id
-        self.immature: list[str] = []
-        self._since_flush = 0
+        self.run_id = state.run_id
         self.batch = store.BatchWriter(self.db)
         self.flusher = task.LoopingCall(self.batch.flush)
         self.flusher.start(self.batch.max_seconds, now=False)
@@ -102,7 +115,7 @@ class StorePipeline(Stage):
     def process_item(self, item: PageItem) -> StoredArticle:
         state = self.state
         if item.analysis is None:  # extraction failed: keep it raw so `reprocess` can retry
-            self.write(store.save_page, page_row(item, state, kind="failed"))
+            self._save_page(page_row(item, state, kind="failed"))
             self._maybe_flush()
             raise DropItem(f"unparseable page {item.url}")
         with self.cpu("record"):
@@ -114,10 +127,20 @@ class StorePipeline(Stage):
             state.counters.drop(reason)
             self.count(f"dropped/{reason}")
             if reason in KEEP_RAW_REASONS:
-                self.write(store.save_page, page_row(item, state, kind=reason))
+                self._save_page(page_row(item, state, kind=reason))
             self._maybe_flush()
             raise DropItem(f"{reason}: {item.url}")
         record["run_id"] = state.run_id
+        if self.sender is not None:  # the writer counts new/updated/unchanged
+            try:
+                with self.cpu("store"):
+                    self.sender.upsert_article(record, page_row(item, state, kind="article"))
+            except RedisDown as exc:
+                logger.error("could not send %s: %s", item.url, exc)
+                state.counters.error(f"send {item.url}: {exc}")
+                raise DropItem(f"not sent (next run fetches it again): {item.url}") from exc
+            self.count("sent")
+            return self._stored(item, record)
         try:
             result = self.write(store.upsert_article, record, page=page_row(item, state, kind="article"))
         except sqlite3.Error as exc:  # e.g. locked by another writer past the busy timeout
@@ -126,6 +149,10 @@ class StorePipeline(Stage):
             raise DropItem(f"not stored (next run fetches it again): {item.url}") from exc
         state.counters.count_write(result)
         self.count(result.status)
+        return self._stored(item, record)
+
+    def _stored(self, item: PageItem, record: dict[str, Any]) -> StoredArticle:
+        state = self.state
         state.remember(item.key, item.etag, item.last_modified, item.fetched_at)
         if item.template_pages < REFINISH_BELOW_PAGES:
             self.immature.append(item.key)
@@ -133,26 +160,45 @@ class StorePipeline(Stage):
         return StoredArticle(url=record["url"], title=record["title"],
                              published=record["published"], language=record["language"])
 
+    def _save_page(self, row: dict[str, Any]) -> None:
+        if self.sender is not None:
+            self.sender.save_page(row)
+        else:
+            self.write(store.save_page, row)
+
+    def _update_run(self, status: str | None) -> None:
+        if self.sender is not None:
+            self.sender.update_run(self.run_id, self.state.counters, status=status)
+        else:
+            store.update_run(self.db, self.run_id, self.state.counters, status=status)
+
     def _maybe_flush(self) -> None:
         """Every 200 pages: the run log and the learned template reach the database, so a
         watcher sees progress and a killed run keeps most of what it learned."""
         self._since_flush += 1
         if self._since_flush >= 200:
             self._since_flush = 0
-            store.update_run(self.db, self.run_id, self.state.counters)
+            self._update_run(None)
             self._save_template()
 
     def _save_template(self) -> None:
         ctx = self.state.site_ctx
+        if self.sender is not None:
+            self.sender.save_template(ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
+            return
         store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
 
     def close_spider(self) -> None:
         state = self.state
+        if self.sender is not None:
+            self._save_template()
+            self.sender.refinish(state.site_ctx.site, self.immature)
+            self._update_run("ok" if self.owns_run else None)
+            return
         if self.flusher.running:
             self.flusher.stop()
         self.batch.flush()
         self._save_template()
         refinish(self.db, self.immature, state.site_ctx)
-        store.update_run(self.db, self.run_id, state.counters,
-                         status="ok" if self.owns_run else None)
+        self._update_run("ok" if self.owns_run else None)
         self.db.conn.close()

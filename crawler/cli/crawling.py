@@ -19,6 +19,15 @@ def _crawl_args(p: argparse.ArgumentParser) -> None:
                    help="re-fetch stored articles older than DAYS (conditional requests)")
     add_db(p)
     add_run_options(p)
+    _cluster_options(p)
+
+
+def _cluster_options(p: argparse.ArgumentParser) -> None:
+    from crawler.cli.cluster import add_redis
+
+    add_redis(p, required=False)
+    p.add_argument("--lease-ttl", type=float, default=60.0, metavar="SECONDS",
+                   help="with --redis: the site's lease lives this long past a dead run")
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
@@ -28,6 +37,7 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue an interrupted backfill")
     add_db(p)
     add_run_options(p)
+    _cluster_options(p)
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
@@ -54,9 +64,14 @@ def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
     except OSError as exc:
         raise CannotRun(str(exc)) from exc
     c = outcome.counters
-    summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
-               f"{c.not_modified} not modified, {c.articles_new} new, {c.articles_updated} updated, "
-               f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
+    if opts.redis:  # the writer counts the articles; this process only sent them
+        summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
+                   f"{c.not_modified} not modified, {c.pages_dropped} dropped, {c.errors} errors "
+                   "(articles sent to the writer)")
+    else:
+        summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
+                   f"{c.not_modified} not modified, {c.articles_new} new, {c.articles_updated} updated, "
+                   f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
     if sys.stderr.isatty() or outcome.exit_code != EXIT_OK or args.verbose:
         print(summary, file=sys.stderr)
     return outcome.exit_code
@@ -69,8 +84,12 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
         if not sep or not name:
             raise CannotRun(f"--set wants NAME=VALUE, got {pair!r}")
         settings[name.strip()] = value
+    if getattr(args, "redis", None) and getattr(args, "resume", False):
+        raise CannotRun("--resume is not supported with --redis: run the backfill again "
+                        "(stored articles are not fetched twice)")
     return RunOptions(workers=args.workers, throttle=not args.no_throttle, log_file=args.log_file,
                       verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth,
+                      redis=getattr(args, "redis", None), lease_ttl=getattr(args, "lease_ttl", 60.0),
                       extra_settings=settings, **extra)
 
 
@@ -114,6 +133,8 @@ def crawl_all(args: argparse.Namespace) -> int:
         if value is not None:
             passthrough += [flag, str(value)]
     passthrough += ["-v"] * args.verbose + ["--no-throttle"] * args.no_throttle
+    if args.redis:
+        passthrough += ["--redis", args.redis, "--lease-ttl", str(args.lease_ttl)]
     for pair in args.set:
         passthrough += ["-s", pair]
     worst = EXIT_OK

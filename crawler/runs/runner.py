@@ -14,7 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.profiles import SiteProfile
-from crawler.runs.lock import SiteLock
+from crawler.runs.lock import LockBusy, SiteLock
 from crawler.runs.verdict import verdict
 from crawler.spiders.site import SiteSpider
 from crawler.state import optional_day
@@ -36,6 +36,9 @@ class RunOptions:
     verbose: bool = False
     wait_lock: float = 0.0
     max_depth: int | None = None
+    #: A cluster's Redis URL: a Redis lease instead of the flock, records to the writer.
+    redis: str | None = None
+    lease_ttl: float = 60.0
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -62,6 +65,8 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         # Warnings only, unless asked: a terminal gets the progress line, cron gets silence.
         "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else "WARNING",
     }
+    if opts.redis:
+        overrides["TARIKH_REDIS"] = opts.redis
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
     if opts.log_file:
@@ -78,6 +83,8 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
 
 def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcome:
     """Crawl (or backfill) one site into the database; raises LockBusy if a run is going on."""
+    if opts.redis:
+        return run_clustered(profile, opts)
     lock = SiteLock(db_path, profile.name).acquire(wait=opts.wait_lock)
     try:
         db = store.connect(db_path)
@@ -114,3 +121,44 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
     finally:
         lock.release()
+
+
+def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCounters, str | None, float]:
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, profile=profile)
+    started = time.monotonic()
+    process.start()
+    spider = crawler.spider
+    assert isinstance(spider, SiteSpider)
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    return spider.state.counters, reason, time.monotonic() - started
+
+
+def run_clustered(profile: SiteProfile, opts: RunOptions) -> RunOutcome:
+    """The same run on a cluster: a Redis lease, a run id from Redis, records to the writer's
+    stream; this process never opens the database (it may be on another machine)."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.lease import LeaseBusy, SiteLease
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    if opts.resume:
+        raise ValueError("--resume is not supported with --redis: enqueue the backfill again "
+                         "(stored articles are not fetched twice)")
+    client = connect(opts.redis)
+    try:
+        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
+    except LeaseBusy as exc:
+        raise LockBusy(str(exc)) from None
+    try:
+        sender = RecordSender(client)
+        args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
+                "cluster": True}
+        run_id = sender.start_run(profile.name, opts.mode, args)
+        counters, reason, duration = _scrapy_run(build_settings("", run_id, opts, []), profile)
+        status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
+        sender.update_run(run_id, counters, status=status, exit_code=code, duration=duration)
+        return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
+    finally:
+        lease.release()
