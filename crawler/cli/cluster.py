@@ -56,6 +56,8 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="worker name (default HOST-PID)")
     p.add_argument("--lease-ttl", type=float, default=60.0, metavar="SECONDS",
                    help="a dead worker's site is free again after this long (default 60)")
+    p.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
+                   help="heartbeat period; a worker silent for 3 of them is dead (default 5)")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="exit once the queue has been empty this long (tests, benchmarks)")
     p.add_argument("--workers", type=int, default=1, help="extraction processes of each crawl")
@@ -68,8 +70,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from crawler.cluster.conn import connect
     from crawler.cluster.jobs import Worker
 
-    if args.lease_ttl < 1:
-        print("tarikh worker: --lease-ttl must be at least 1 second", file=sys.stderr)
+    if args.lease_ttl < 1 or args.heartbeat < 0.2:
+        print("tarikh worker: --lease-ttl must be at least 1 second, --heartbeat 0.2", file=sys.stderr)
         return EXIT_USAGE
     _log(args.verbose)
     passthrough = ["--workers", str(args.workers)] + ["--no-throttle"] * args.no_throttle
@@ -77,7 +79,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     for pair in args.set:
         passthrough += ["-s", pair]
     worker = Worker(connect(args.redis), args.redis, name=args.name, lease_ttl=args.lease_ttl,
-                    passthrough=passthrough)
+                    passthrough=passthrough, heartbeat=args.heartbeat)
     report = worker.run(idle_exit=args.idle_exit)
     print(f"worker {worker.name}: {report.jobs} jobs, worst exit {report.worst}", file=sys.stderr)
     return EXIT_OK
