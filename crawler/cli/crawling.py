@@ -38,6 +38,10 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
     add_run_options(p)
     _cluster_options(p)
+    p.add_argument("--distributed", action="store_true",
+                   help="with --redis: split this backfill over the cluster's workers and wait for it")
+    p.add_argument("--parts", type=int, help="with --distributed: how many workers (default: the live ones)")
+    p.add_argument("--part-of", type=int, help=argparse.SUPPRESS)  # a worker's share of a distributed run
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
@@ -153,8 +157,35 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print("tarikh backfill: --since YYYY-MM-DD is required (or --resume)", file=sys.stderr)
         return EXIT_USAGE
     profile = _profile(args.site)
-    return _run(profile, args, _options(args, mode="backfill", since=args.since,
-                                        until=args.until, resume=args.resume))
+    opts = _options(args, mode="backfill", since=args.since, until=args.until, resume=args.resume)
+    if (args.distributed or args.part_of) and not args.redis:
+        print("tarikh backfill: --distributed needs --redis URL (or $TARIKH_REDIS)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.parts is not None and args.parts < 1:
+        print("tarikh backfill: --parts must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.part_of or args.distributed:
+        return _run_split(profile, args, opts)
+    return _run(profile, args, opts)
+
+
+def _run_split(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
+    from crawler.cluster.conn import connect
+    from crawler.cluster.status import snapshot
+    from crawler.runs.lock import LockBusy
+    from crawler.runs.runner import run_distributed, run_part
+
+    if args.part_of:
+        return run_part(profile, opts, args.part_of, args.parts or 1).exit_code
+    parts = args.parts or len(snapshot(connect(args.redis))["workers"])
+    if parts < 1:
+        raise CannotRun("no worker is alive on this Redis: start `tarikh worker` (or give --parts N)")
+    try:
+        outcome = run_distributed(profile, opts, parts)
+    except LockBusy as exc:
+        raise CannotRun(f"{exc}; is another run of {profile.name!r} going on?") from exc
+    print(f"{profile.name}: run {outcome.run_id} {outcome.status} over {parts} workers", file=sys.stderr)
+    return outcome.exit_code
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:

@@ -42,6 +42,12 @@ def enqueue(client: redis.Redis, jobs: list[dict[str, Any]]) -> int:
     return int(client.lpush(keys.JOBS, *[json.dumps(j, default=str) for j in jobs]))
 
 
+def enqueue_next(client: redis.Redis, jobs: list[dict[str, Any]]) -> None:
+    """Jobs that go before everything queued (the parts of a distributed backfill)."""
+    if jobs:
+        client.rpush(keys.JOBS, *[json.dumps(j, default=str) for j in jobs])
+
+
 def recover_orphans(client: redis.Redis, *, except_worker: str = "") -> int:
     """Put the jobs of dead workers (no heartbeat) back at the head of the queue."""
     moved = 0
@@ -129,7 +135,8 @@ class Worker:
             logger.error("dropped a malformed job: %r", raw[:200])
             self.client.lrem(mine, 1, raw)
             return
-        if self.client.exists(keys.lease(site)):  # being crawled elsewhere: back of the line
+        part_of = spec.get("part_of")
+        if not part_of and self.client.exists(keys.lease(site)):  # crawled elsewhere: back of the line
             pipe = self.client.pipeline()
             pipe.lrem(mine, 1, raw)
             pipe.lpush(keys.JOBS, raw)
@@ -140,9 +147,9 @@ class Worker:
         self._beat()
         cmd = [sys.executable, "-m", "crawler.cli", mode, site, "--redis", self.url,
                "--lease-ttl", str(self.lease_ttl), *self.passthrough]
-        for flag in ("since", "until"):
+        for flag in ("since", "until", "part_of", "parts"):
             if spec.get(flag):
-                cmd += [f"--{flag}", str(spec[flag])]
+                cmd += [f"--{flag.replace('_', '-')}", str(spec[flag])]
         logger.info("%s: %s %s", self.name, mode, site)
         self._child = subprocess.Popen(cmd)
         code = self._child.wait()

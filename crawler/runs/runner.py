@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.cluster.keys import frontier
 from crawler.profiles import SiteProfile
 from crawler.runs.lock import LockBusy, SiteLock
 from crawler.runs.verdict import verdict
@@ -160,5 +161,82 @@ def run_clustered(profile: SiteProfile, opts: RunOptions) -> RunOutcome:
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
         sender.update_run(run_id, counters, status=status, exit_code=code, duration=duration)
         return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
+    finally:
+        lease.release()
+
+
+def frontier_settings(redis_url: str, site: str, run_id: int, parts: int, throttle: bool) -> dict[str, Any]:
+    """scrapy-redis's scheduler and dupefilter on keys of this site and run (the spider is
+    always `site`: its default keys would mix every profile), with the site's politeness
+    divided by the processes, since each one throttles on its own."""
+    queue_key, seen_key = frontier(site, run_id)
+    out: dict[str, Any] = {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_KEY": queue_key,
+        "SCHEDULER_DUPEFILTER_KEY": seen_key,
+        "SCHEDULER_PERSIST": True,  # one part closing must not flush the others' frontier
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 2,  # wait this long on an empty queue before closing
+        "REDIS_URL": redis_url,
+    }
+    base = Settings()
+    base.setmodule("crawler.settings")
+    if throttle:
+        out["CONCURRENT_REQUESTS_PER_DOMAIN"] = max(1, base.getint("CONCURRENT_REQUESTS_PER_DOMAIN") // parts)
+        out["AUTOTHROTTLE_TARGET_CONCURRENCY"] = base.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") / parts
+        out["AUTOTHROTTLE_START_DELAY"] = base.getfloat("AUTOTHROTTLE_START_DELAY") * parts
+    else:
+        out["CONCURRENT_REQUESTS"] = out["CONCURRENT_REQUESTS_PER_DOMAIN"] = max(1, 32 // parts)
+    return out
+
+
+def run_part(profile: SiteProfile, opts: RunOptions, run_id: int, parts: int) -> RunOutcome:
+    """One worker's share of a distributed backfill: the coordinator holds the lease and the
+    run; this process takes requests from the run's shared frontier until it is empty."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    client = connect(opts.redis)
+    opts.extra_settings = {**frontier_settings(opts.redis, profile.name, run_id, parts, opts.throttle),
+                           **opts.extra_settings}
+    counters, reason, _ = _scrapy_run(build_settings("", run_id, opts, []), profile)
+    status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
+    RecordSender(client).update_run(run_id, counters)
+    client.hset(frontier(profile.name, run_id)[0] + ":done", f"{time.time()}", code)
+    return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
+
+
+def run_distributed(profile: SiteProfile, opts: RunOptions, parts: int) -> RunOutcome:
+    """Split one backfill over `parts` workers: hold the site's lease and the run, queue the
+    parts, wait for all of them, then close the run and delete its frontier."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.jobs import enqueue_next, job
+    from crawler.cluster.lease import LeaseBusy, SiteLease
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    client = connect(opts.redis)
+    try:
+        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
+    except LeaseBusy as exc:
+        raise LockBusy(str(exc)) from None
+    try:
+        sender = RecordSender(client)
+        run_id = sender.start_run(profile.name, opts.mode, {"since": opts.since, "until": opts.until,
+                                                            "distributed": parts})
+        done_key = frontier(profile.name, run_id)[0] + ":done"
+        started = time.monotonic()
+        enqueue_next(client, [job(profile.name, "backfill", since=opts.since, until=opts.until,
+                                  part_of=run_id, parts=parts) for _ in range(parts)])
+        while int(client.hlen(done_key)) < parts:
+            time.sleep(1.0)
+        codes = [int(c) for c in client.hvals(done_key)]
+        worst = max(codes)
+        status = "ok" if worst == 0 else "unhealthy"
+        sender.update_run(run_id, store.RunCounters(), part="coordinator", status=status,
+                          exit_code=worst, duration=time.monotonic() - started)
+        client.delete(done_key, *frontier(profile.name, run_id))
+        return RunOutcome(run_id=run_id, status=status, exit_code=worst, counters=store.RunCounters())
     finally:
         lease.release()

@@ -126,3 +126,34 @@ def test_a_dead_workers_site_is_crawled_by_another_after_its_lease_expires(
     assert not client.exists(keys.processing("dying"))
     runs = rows(db, "select status from runs order by id")
     assert [r["status"] for r in runs] == ["interrupted", "ok"]
+
+
+def test_a_distributed_backfill_fetches_each_page_once_over_two_workers(
+        redis_server: RedisServer, tmp_path: Path, demo_copy: Path) -> None:
+    """One run split over two workers through scrapy-redis's shared frontier and dupefilter:
+    the same articles as a single-process backfill, each page fetched once by one of them."""
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    env = {"TARIKH_SITES": str(sites)}
+    since = ("backfill", "news", "--since", "2020-01-01", "--no-throttle")
+    single, db = tmp_path / "single.db", tmp_path / "t.db"
+    with LocalSiteServer(demo_copy) as server:
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        tarikh(*since, "--db", str(single), env=env)
+    expected = sorted(_by_site(single)["news"])
+    assert expected
+    with LocalSiteServer(demo_copy) as server, _writer(redis_server, db, env):
+        write_profile(sites / "news.toml", name="news", base=server.base_url)
+        workers = [_cli("worker", "--redis", redis_server.url, "--name", f"w{i}", "--no-throttle",
+                        "--idle-exit", "3", "--heartbeat", "1", env=env) for i in (1, 2)]
+        proc = tarikh(*since, "--redis", redis_server.url, "--distributed", "--parts", "2", env=env)
+        outputs = [w.communicate(timeout=120)[1] for w in workers]
+        _wait_drained(redis_server.client())
+        hits = {p: n for p, n in server.hits.items() if p.endswith(".html")}
+    assert "over 2 workers" in proc.stderr
+    assert all("1 jobs, worst exit 0" in out for out in outputs), outputs  # each did a part
+    assert sorted(_by_site(db)["news"]) == expected
+    assert set(hits.values()) == {1}, {p: n for p, n in hits.items() if n != 1}  # no page twice
+    run = rows(db, "select * from runs")
+    assert len(run) == 1 and run[0]["status"] == "ok" and run[0]["articles_new"] == len(expected)
+    assert not list(redis_server.client().scan_iter(match=keys.PREFIX + "frontier:*"))
