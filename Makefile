@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tarikh-installed
 
-.PHONY: demo test lint bench-throughput bench-extraction bench-dates clean
+.PHONY: demo test lint bench-throughput bench-cluster bench-extraction bench-dates clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/tarikh demo
 
 test: $(STAMP)
+	.ci/services
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -27,6 +28,10 @@ lint: $(STAMP)
 
 bench-throughput: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+
+bench-cluster: $(STAMP)
+	.ci/services
+	$(BIN)/python benchmarks/cluster.py
 
 bench-extraction: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+from crawler.cluster import conn, records
 from crawler.profiles import SiteProfile
 from pipelines import store
 from pipelines.article.process import SiteContext, canonical_url
@@ -40,6 +41,9 @@ class CrawlState:
     resume_runs: list[int] = field(default_factory=list)
     max_depth: int = DEFAULT_MAX_DEPTH
     workers: int = 1
+    #: A cluster's Redis (`--redis`): records go to the writer's stream, known URLs and the
+    #: template come from Redis, and this process never opens the database.
+    redis_url: str = ""
     counters: store.RunCounters = field(default_factory=store.RunCounters)
     known: dict[str, Validator] = field(default_factory=dict)
     seen_unknown: set[str] = field(default_factory=set)
@@ -63,6 +67,7 @@ class CrawlState:
             resume_runs=[int(x) for x in settings.getlist("TARIKH_RESUME_RUNS")],
             max_depth=profile.max_depth or settings.getint("TARIKH_MAX_DEPTH", DEFAULT_MAX_DEPTH),
             workers=settings.getint("TARIKH_WORKERS", 1),
+            redis_url=settings.get("TARIKH_REDIS") or "",
         )
         if state.refresh_after is not None and state.refresh_after < 0:
             state.refresh_after = None
@@ -72,6 +77,10 @@ class CrawlState:
 
     def load_site_context(self) -> None:
         """The profile's hints with the template learned by earlier runs."""
+        if self.redis_url:
+            saved = records.learned_template(conn.connect(self.redis_url), self.profile.name)
+            self.site_ctx = self.profile.site_context(SiteTemplate.from_json(saved) if saved else None)
+            return
         db = store.connect(self.db_path)
         try:
             saved = store.load_template(db, self.profile.name)
@@ -81,6 +90,10 @@ class CrawlState:
 
     def load_known(self) -> None:
         """Stored articles (and, for --resume, every page the interrupted run handled)."""
+        if self.redis_url:
+            known = records.known_pages(conn.connect(self.redis_url), self.profile.name)
+            self.known = {url: Validator(*v) for url, v in known.items()}
+            return
         db = store.connect(self.db_path)
         try:
             rows = store.known_pages(db, self.profile.name, self.resume_runs)

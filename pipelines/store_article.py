@@ -13,6 +13,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from crawler.cluster.conn import RedisDown
+from crawler.cluster.conn import connect as redis_connect
+from crawler.cluster.records import RecordSender
 from crawler.items import PageItem, StoredArticle
 from crawler.state import CrawlState
 from pipelines import store
@@ -78,21 +81,31 @@ class StorePipeline(Stage):
     """The run's one writer. What it counts as stored (and remembers, so the next run does not
     fetch it again) is only what a committed batch holds: a batch lost to a full disk or an
     I/O error is counted as errors, stops the crawl (`store_failed`, exit 3) and leaves the
-    database as the last committed batch left it."""
+    database as the last committed batch left it. In a cluster (`--redis`) it sends the same
+    rows to the writer's stream instead (crawler.cluster), which commits and counts them."""
 
     name = "store_article"
 
     def open_spider(self) -> None:
         state = self.state
+        self.immature: list[str] = []
+        self._since_flush = 0
+        self.failed = False
+        self.sender: RecordSender | None = None
+        if state.redis_url:
+            self.sender = RecordSender(redis_connect(state.redis_url))
+            self.owns_run = state.run_id is None
+            if self.owns_run:
+                state.run_id = self.sender.start_run(state.profile.name, state.mode, {})
+            assert state.run_id is not None
+            self.run_id: int = state.run_id
+            return
         self.db = store.connect(state.db_path)
         self.owns_run = state.run_id is None
         if self.owns_run:  # `scrapy crawl site …` without the tarikh CLI
             state.run_id = store.start_run(self.db, state.profile.name, state.mode, {})
         assert state.run_id is not None
-        self.run_id: int = state.run_id
-        self.immature: list[str] = []
-        self._since_flush = 0
-        self.failed = False
+        self.run_id = state.run_id
         self.batch = store.BatchWriter(self.db)
         self.flusher = task.LoopingCall(self.flush)
         self.flusher.start(self.batch.max_seconds, now=False)
@@ -142,7 +155,7 @@ class StorePipeline(Stage):
         if self.failed:
             raise DropItem(f"not stored (the database takes no writes): {item.url}")
         if item.analysis is None:  # extraction failed: keep it raw so `reprocess` can retry
-            self._write_page(item, "failed")
+            self._save_page(item, "failed")
             raise DropItem(f"unparseable page {item.url}")
         with self.cpu("record"):
             record = make_record(item.url, item.analysis, item.blocks, item.picked_date,
@@ -153,17 +166,27 @@ class StorePipeline(Stage):
             state.counters.drop(reason)
             self.count(f"dropped/{reason}")
             if reason in KEEP_RAW_REASONS:
-                self._write_page(item, reason)
+                self._save_page(item, reason)
+            else:
+                self._maybe_flush()
             raise DropItem(f"{reason}: {item.url}")
         record["run_id"] = state.run_id
-        immature = item.template_pages < REFINISH_BELOW_PAGES
+        if self.sender is not None:  # the writer commits and counts new/updated/unchanged
+            try:
+                with self.cpu("store"):
+                    self.sender.upsert_article(record, page_row(item, state, kind="article"))
+            except RedisDown as exc:
+                logger.error("could not send %s: %s", item.url, exc)
+                state.counters.error(f"send {item.url}: {exc}")
+                raise DropItem(f"not sent (next run fetches it again): {item.url}") from exc
+            self.count("sent")
+            self._remember(item)
+            return self._stored(record)
 
         def committed(result: store.WriteResult) -> None:
             state.counters.count_write(result)
             self.count(result.status)
-            state.remember(item.key, item.etag, item.last_modified, item.fetched_at)
-            if immature:
-                self.immature.append(item.key)
+            self._remember(item)
 
         try:
             self.write(store.upsert_article, record, page=page_row(item, state, kind="article"),
@@ -174,18 +197,38 @@ class StorePipeline(Stage):
             if _database_failing(exc):
                 self._lost(store.BatchLost([], exc))
             raise DropItem(f"not stored (next run fetches it again): {item.url}") from exc
+        return self._stored(record)
+
+    def _remember(self, item: PageItem) -> None:
+        """A stored page: the run need not fetch it again, and it is re-cleaned at the end
+        when the template was young."""
+        self.state.remember(item.key, item.etag, item.last_modified, item.fetched_at)
+        if item.template_pages < REFINISH_BELOW_PAGES:
+            self.immature.append(item.key)
+
+    def _stored(self, record: dict[str, Any]) -> StoredArticle:
         self._maybe_flush()
         return StoredArticle(url=record["url"], title=record["title"],
                              published=record["published"], language=record["language"])
 
-    def _write_page(self, item: PageItem, kind: str) -> None:
-        try:
-            self.write(store.save_page, page_row(item, self.state, kind=kind), label=item.url)
-        except sqlite3.Error as exc:
-            self.state.counters.error(f"store {item.url}: {exc}")
-            if _database_failing(exc):
-                self._lost(store.BatchLost([], exc))
+    def _save_page(self, item: PageItem, kind: str) -> None:
+        row = page_row(item, self.state, kind=kind)
+        if self.sender is not None:
+            self.sender.save_page(row)
+        else:
+            try:
+                self.write(store.save_page, row, label=item.url)
+            except sqlite3.Error as exc:
+                self.state.counters.error(f"store {item.url}: {exc}")
+                if _database_failing(exc):
+                    self._lost(store.BatchLost([], exc))
         self._maybe_flush()
+
+    def _update_run(self, status: str | None) -> None:
+        if self.sender is not None:
+            self.sender.update_run(self.run_id, self.state.counters, status=status)
+        else:
+            store.update_run(self.db, self.run_id, self.state.counters, status=status)
 
     def _maybe_flush(self) -> None:
         """Every 200 pages: the run log and the learned template reach the database, so a
@@ -194,17 +237,25 @@ class StorePipeline(Stage):
         if self._since_flush >= 200 and not self.failed:
             self._since_flush = 0
             try:
-                store.update_run(self.db, self.run_id, self.state.counters)
+                self._update_run(None)
                 self._save_template()
             except sqlite3.Error as exc:
                 logger.error("could not update the run log: %s", exc)
 
     def _save_template(self) -> None:
         ctx = self.state.site_ctx
+        if self.sender is not None:
+            self.sender.save_template(ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
+            return
         store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
 
     def close_spider(self) -> None:
         state = self.state
+        if self.sender is not None:
+            self._save_template()
+            self.sender.refinish(state.site_ctx.site, self.immature)
+            self._update_run("ok" if self.owns_run else None)
+            return
         if self.flusher.running:
             self.flusher.stop()
         self.flush()
@@ -212,8 +263,7 @@ class StorePipeline(Stage):
             try:
                 self._save_template()
                 refinish(self.db, self.immature, state.site_ctx)
-                store.update_run(self.db, self.run_id, state.counters,
-                                 status="ok" if self.owns_run else None)
+                self._update_run("ok" if self.owns_run else None)
             except sqlite3.Error as exc:  # the end of the run could not be written
                 logger.error("could not finish the run log: %s", exc)
                 state.counters.error(f"store: {exc}")

@@ -11,12 +11,16 @@ import argparse
 import sqlite3
 import sys
 
-from crawler.cli import analysts, crawling, operators, pages
+import redis
+
+from crawler.cli import analysts, cluster, crawling, operators, pages
 from crawler.cli.common import CannotRun, Command
+from crawler.cluster.conn import RedisDown
 from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK
 
 #: Every subcommand, in the order `tarikh --help` lists them.
-COMMANDS: list[Command] = [*crawling.COMMANDS, *pages.COMMANDS, *operators.COMMANDS, *analysts.COMMANDS]
+COMMANDS: list[Command] = [*crawling.COMMANDS, *pages.COMMANDS, *operators.COMMANDS, *analysts.COMMANDS,
+                         *cluster.COMMANDS]
 
 
 def _version() -> str:
@@ -47,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except CannotRun as exc:
         print(f"tarikh: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except RedisDown as exc:
+        print(f"tarikh: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except redis.RedisError as exc:  # Redis went away mid-command
+        print(f"tarikh: Redis {getattr(args, 'redis', '?')}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except sqlite3.DatabaseError as exc:  # locked past the busy timeout, not a database, …
         print(f"tarikh: database {getattr(args, 'db', '?')}: {exc}", file=sys.stderr)

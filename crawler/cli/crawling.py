@@ -19,6 +19,15 @@ def _crawl_args(p: argparse.ArgumentParser) -> None:
                    help="re-fetch stored articles older than DAYS (conditional requests)")
     add_db(p)
     add_run_options(p)
+    _cluster_options(p)
+
+
+def _cluster_options(p: argparse.ArgumentParser) -> None:
+    from crawler.cli.cluster import add_redis
+
+    add_redis(p, required=False)
+    p.add_argument("--lease-ttl", type=float, default=60.0, metavar="SECONDS",
+                   help="with --redis: the site's lease lives this long past a dead run")
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
@@ -29,6 +38,11 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue an interrupted backfill")
     add_db(p)
     add_run_options(p)
+    _cluster_options(p)
+    p.add_argument("--distributed", action="store_true",
+                   help="with --redis: split this backfill over the cluster's workers and wait for it")
+    p.add_argument("--parts", type=int, help="with --distributed: how many workers (default: the live ones)")
+    p.add_argument("--part-of", type=int, help=argparse.SUPPRESS)  # a worker's share of a distributed run
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
@@ -58,9 +72,14 @@ def _run(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
     except OSError as exc:
         raise CannotRun(str(exc)) from exc
     c = outcome.counters
-    summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
-               f"{c.not_modified} not modified, {c.articles_new} new, {c.articles_updated} updated, "
-               f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
+    if opts.redis:  # the writer counts the articles; this process only sent them
+        summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
+                   f"{c.not_modified} not modified, {c.pages_dropped} dropped, {c.errors} errors "
+                   "(articles sent to the writer)")
+    else:
+        summary = (f"{profile.name}: run {outcome.run_id} {outcome.status} — {c.pages_downloaded} pages, "
+                   f"{c.not_modified} not modified, {c.articles_new} new, {c.articles_updated} updated, "
+                   f"{c.articles_unchanged} unchanged, {c.pages_dropped} dropped, {c.errors} errors")
     if sys.stderr.isatty() or outcome.exit_code != EXIT_OK or args.verbose:
         print(summary, file=sys.stderr)
     if c.errors:
@@ -85,10 +104,15 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
         if not sep or not name:
             raise CannotRun(f"--set wants NAME=VALUE, got {pair!r}")
         settings[name.strip()] = value
+    if getattr(args, "redis", None) and getattr(args, "resume", False):
+        raise CannotRun("--resume is not supported with --redis: run the backfill again "
+                        "(stored articles are not fetched twice)")
     return RunOptions(workers=args.workers, throttle=not args.no_throttle, log_file=args.log_file,
                       verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth,
                       max_pages=args.max_pages, max_minutes=args.max_minutes,
-                      block_private=args.block_private, extra_settings=settings, **extra)
+                      block_private=args.block_private,
+                      redis=getattr(args, "redis", None), lease_ttl=getattr(args, "lease_ttl", 60.0),
+                      extra_settings=settings, **extra)
 
 
 def _profile(name: str) -> Any:
@@ -147,6 +171,8 @@ def crawl_all(args: argparse.Namespace) -> int:
     if args.block_private is not None:
         passthrough.append("--block-private" if args.block_private else "--allow-private")
     passthrough += ["-v"] * args.verbose + ["--no-throttle"] * args.no_throttle
+    if args.redis:
+        passthrough += ["--redis", args.redis, "--lease-ttl", str(args.lease_ttl)]
     for pair in args.set:
         passthrough += ["-s", pair]
     worst = EXIT_OK
@@ -180,8 +206,35 @@ def cmd_backfill(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     profile = _profile(args.site)
-    return _run(profile, args, _options(args, mode="backfill", since=args.since,
-                                        until=args.until, resume=args.resume))
+    opts = _options(args, mode="backfill", since=args.since, until=args.until, resume=args.resume)
+    if (args.distributed or args.part_of) and not args.redis:
+        print("tarikh backfill: --distributed needs --redis URL (or $TARIKH_REDIS)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.parts is not None and args.parts < 1:
+        print("tarikh backfill: --parts must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.part_of or args.distributed:
+        return _run_split(profile, args, opts)
+    return _run(profile, args, opts)
+
+
+def _run_split(profile: Any, args: argparse.Namespace, opts: RunOptions) -> int:
+    from crawler.cluster.conn import connect
+    from crawler.cluster.status import snapshot
+    from crawler.runs.lock import LockBusy
+    from crawler.runs.runner import run_distributed, run_part
+
+    if args.part_of:
+        return run_part(profile, opts, args.part_of, args.parts or 1).exit_code
+    parts = args.parts or len(snapshot(connect(args.redis))["workers"])
+    if parts < 1:
+        raise CannotRun("no worker is alive on this Redis: start `tarikh worker` (or give --parts N)")
+    try:
+        outcome = run_distributed(profile, opts, parts)
+    except LockBusy as exc:
+        raise CannotRun(f"{exc}; is another run of {profile.name!r} going on?") from exc
+    print(f"{profile.name}: run {outcome.run_id} {outcome.status} over {parts} workers", file=sys.stderr)
+    return outcome.exit_code
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.cluster.keys import frontier
 from crawler.fetch_policy import FetchPolicy
 from crawler.profiles import SiteProfile
-from crawler.runs.lock import SiteLock
+from crawler.runs.lock import LockBusy, SiteLock
 from crawler.runs.verdict import EXIT_CANNOT_RUN, verdict
 from crawler.spiders.site import SiteSpider
 from crawler.state import optional_day
@@ -46,6 +47,9 @@ class RunOptions:
     max_pages: int | None = None  # page budget (None: ZERO_CONFIG_MAX_PAGES for zero-config)
     max_minutes: float | None = None  # time budget (None: ZERO_CONFIG_MAX_MINUTES for zero-config)
     block_private: bool | None = None  # None: on for zero-config, off for profiles
+    #: A cluster's Redis URL: a Redis lease instead of the flock, records to the writer.
+    redis: str | None = None
+    lease_ttl: float = 60.0
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -98,6 +102,8 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         "LOG_LEVEL": "INFO" if (opts.verbose or opts.log_file) else "WARNING",
         "TARIKH_QUIET": quiet(opts),
     }
+    if opts.redis:
+        overrides["TARIKH_REDIS"] = opts.redis
     if opts.max_depth is not None:
         overrides["TARIKH_MAX_DEPTH"] = opts.max_depth
     if profile is not None:
@@ -120,6 +126,8 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
 
 def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcome:
     """Crawl (or backfill) one site into the database; raises LockBusy if a run is going on."""
+    if opts.redis:
+        return run_clustered(profile, opts)
     lock = SiteLock(db_path, profile.name).acquire(wait=opts.wait_lock)
     try:
         db = store.connect(db_path)
@@ -139,28 +147,8 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
-        process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs, profile))
-        crawler = process.create_crawler(SiteSpider)
-        failures: list[Any] = []
-        process.crawl(crawler, profile=profile).addErrback(failures.append)
-        started = time.monotonic()
-        process.start()
-        duration = time.monotonic() - started
-        spider = crawler.spider
-        if failures or not isinstance(spider, SiteSpider) or spider._state is None:
-            # a stage (or the spider) failed to start: nothing was crawled, say so — never 'ok'
-            why = failures[0].getErrorMessage() if failures else "the crawl did not start"
-            counters = store.RunCounters()
-            counters.error(f"could not start: {why}")
-            reason: str | None = "start_failed"
-        else:
-            counters = spider.state.counters
-            reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-            if spider.state.store_failed:
-                reason = "store_failed"
-        if reason in BUDGET_REASONS:  # a budget is a normal end: note it in the run log
-            counters.skip(BUDGET_REASONS[reason])
-            reason = "finished"
+        counters, reason, duration = _scrapy_run(
+            build_settings(db_path, run_id, opts, resume_runs, profile), profile)
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
         try:
             store.update_run(db, run_id, counters, status=status, exit_code=code)
@@ -175,3 +163,136 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
     finally:
         lock.release()
+
+
+def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCounters, str | None, float]:
+    """One Scrapy crawl: its counters, why it ended, its duration. A stage (or the spider)
+    that failed to start ends it as 'start_failed' — nothing was crawled, never 'ok'; a
+    database that took no more writes as 'store_failed'; a budget reached is a normal end."""
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(SiteSpider)
+    failures: list[Any] = []
+    process.crawl(crawler, profile=profile).addErrback(failures.append)
+    started = time.monotonic()
+    process.start()
+    duration = time.monotonic() - started
+    spider = crawler.spider
+    if failures or not isinstance(spider, SiteSpider) or spider._state is None:
+        counters = store.RunCounters()
+        why = failures[0].getErrorMessage() if failures else "the crawl did not start"
+        counters.error(f"could not start: {why}")
+        return counters, "start_failed", duration
+    counters = spider.state.counters
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    if spider.state.store_failed:
+        reason = "store_failed"
+    if reason in BUDGET_REASONS:  # noted in the run log
+        counters.skip(BUDGET_REASONS[reason])
+        reason = "finished"
+    return counters, reason, duration
+
+
+def run_clustered(profile: SiteProfile, opts: RunOptions) -> RunOutcome:
+    """The same run on a cluster: a Redis lease, a run id from Redis, records to the writer's
+    stream; this process never opens the database (it may be on another machine)."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.lease import LeaseBusy, SiteLease
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    if opts.resume:
+        raise ValueError("--resume is not supported with --redis: enqueue the backfill again "
+                         "(stored articles are not fetched twice)")
+    client = connect(opts.redis)
+    try:
+        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
+    except LeaseBusy as exc:
+        raise LockBusy(str(exc)) from None
+    try:
+        sender = RecordSender(client)
+        args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
+                "cluster": True}
+        run_id = sender.start_run(profile.name, opts.mode, args)
+        counters, reason, duration = _scrapy_run(build_settings("", run_id, opts, [], profile), profile)
+        status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
+        sender.update_run(run_id, counters, status=status, exit_code=code, duration=duration)
+        return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
+    finally:
+        lease.release()
+
+
+def frontier_settings(redis_url: str, site: str, run_id: int, parts: int, throttle: bool) -> dict[str, Any]:
+    """scrapy-redis's scheduler and dupefilter on keys of this site and run (the spider is
+    always `site`: its default keys would mix every profile), with the site's politeness
+    divided by the processes, since each one throttles on its own."""
+    queue_key, seen_key = frontier(site, run_id)
+    out: dict[str, Any] = {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_KEY": queue_key,
+        "SCHEDULER_DUPEFILTER_KEY": seen_key,
+        "SCHEDULER_PERSIST": True,  # one part closing must not flush the others' frontier
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 2,  # wait this long on an empty queue before closing
+        "REDIS_URL": redis_url,
+    }
+    base = Settings()
+    base.setmodule("crawler.settings")
+    if throttle:
+        out["CONCURRENT_REQUESTS_PER_DOMAIN"] = max(1, base.getint("CONCURRENT_REQUESTS_PER_DOMAIN") // parts)
+        out["AUTOTHROTTLE_TARGET_CONCURRENCY"] = base.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") / parts
+        out["AUTOTHROTTLE_START_DELAY"] = base.getfloat("AUTOTHROTTLE_START_DELAY") * parts
+    else:
+        out["CONCURRENT_REQUESTS"] = out["CONCURRENT_REQUESTS_PER_DOMAIN"] = max(1, 32 // parts)
+    return out
+
+
+def run_part(profile: SiteProfile, opts: RunOptions, run_id: int, parts: int) -> RunOutcome:
+    """One worker's share of a distributed backfill: the coordinator holds the lease and the
+    run; this process takes requests from the run's shared frontier until it is empty."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    client = connect(opts.redis)
+    opts.extra_settings = {**frontier_settings(opts.redis, profile.name, run_id, parts, opts.throttle),
+                           **opts.extra_settings}
+    counters, reason, _ = _scrapy_run(build_settings("", run_id, opts, [], profile), profile)
+    status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
+    RecordSender(client).update_run(run_id, counters)
+    client.hset(frontier(profile.name, run_id)[0] + ":done", f"{time.time()}", code)
+    return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
+
+
+def run_distributed(profile: SiteProfile, opts: RunOptions, parts: int) -> RunOutcome:
+    """Split one backfill over `parts` workers: hold the site's lease and the run, queue the
+    parts, wait for all of them, then close the run and delete its frontier."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.jobs import enqueue_next, job
+    from crawler.cluster.lease import LeaseBusy, SiteLease
+    from crawler.cluster.records import RecordSender
+
+    assert opts.redis
+    client = connect(opts.redis)
+    try:
+        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
+    except LeaseBusy as exc:
+        raise LockBusy(str(exc)) from None
+    try:
+        sender = RecordSender(client)
+        run_id = sender.start_run(profile.name, opts.mode, {"since": opts.since, "until": opts.until,
+                                                            "distributed": parts})
+        done_key = frontier(profile.name, run_id)[0] + ":done"
+        started = time.monotonic()
+        enqueue_next(client, [job(profile.name, "backfill", since=opts.since, until=opts.until,
+                                  part_of=run_id, parts=parts) for _ in range(parts)])
+        while int(client.hlen(done_key)) < parts:
+            time.sleep(1.0)
+        codes = [int(c) for c in client.hvals(done_key)]
+        worst = max(codes)
+        status = "ok" if worst == 0 else "unhealthy"
+        sender.update_run(run_id, store.RunCounters(), part="coordinator", status=status,
+                          exit_code=worst, duration=time.monotonic() - started)
+        client.delete(done_key, *frontier(profile.name, run_id))
+        return RunOutcome(run_id=run_id, status=status, exit_code=worst, counters=store.RunCounters())
+    finally:
+        lease.release()

@@ -39,13 +39,17 @@ from pipelines.store.pages import (
 )
 from pipelines.store.runs import (
     RunCounters,
+    count_article,
     get_run,
+    get_run_or_none,
     interrupted_runs,
     last_success,
     list_runs,
     mark_dead_runs,
     mark_resumed,
+    max_run_id,
     recent_runs,
+    record_run,
     set_duration,
     start_run,
     update_run,
@@ -59,6 +63,7 @@ from pipelines.store.writes import (
     load_template,
     save_page,
     save_template,
+    stored_version,
     upsert_article,
 )
 
@@ -66,6 +71,7 @@ __all__ = [
     "ARTICLE_COLUMNS", "PAGE_COLUMNS", "RUN_COLUMNS", "VIEWS",
     "BUSY_TIMEOUT", "DEFAULT_DB", "REPROCESS_KINDS", "SCHEMA_VERSION", "BatchLost", "BatchWriter", "RunCounters",
     "WriteResult", "article_stats", "connect", "connect_existing", "content_hash", "first_run_of", "get_run",
+    "count_article", "max_run_id", "record_run", "stored_version", "get_run_or_none",
     "index_for_search", "interrupted_runs", "iter_rows", "known_pages", "last_success", "list_runs",
     "load_template", "mark_dead_runs", "mark_resumed", "migrate", "monitored_sites", "now_iso", "pack",
     "page_sites", "rebuild_search_index", "recent_runs", "refresh_search_index", "reprocessable_urls",

@@ -87,6 +87,9 @@ def start_run(db: sqlite_utils.Database, site: str, mode: str, args: dict[str, A
     return int(table.last_pk or 0)
 
 
+ARTICLE_COUNTS = ("articles_new", "articles_updated", "articles_unchanged")
+
+
 def update_run(
     db: sqlite_utils.Database,
     run_id: int,
@@ -94,8 +97,14 @@ def update_run(
     *,
     status: str | None = None,
     exit_code: int | None = None,
+    keep_article_counts: bool = False,
 ) -> None:
+    """Write a run's counters; `keep_article_counts` when the writer of a cluster counts the
+    articles itself (`count_article`) and the crawl's own counters do not know them."""
     row = counters.as_row()
+    if keep_article_counts:
+        for name in ARTICLE_COUNTS:
+            del row[name]
     if status is not None:
         row["status"] = status
         row["ended"] = now_iso()
@@ -103,6 +112,29 @@ def update_run(
         row["exit_code"] = exit_code
     with transaction(db):
         db.table("runs").update(run_id, row)
+
+
+def record_run(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Insert a run whose id was chosen elsewhere (a cluster's run ids come from Redis);
+    a second delivery of the same row changes nothing."""
+    with transaction(db):
+        db.execute("insert or ignore into runs (id, site, mode, started, status, args, pid, host, "
+                   "pages_downloaded, not_modified, articles_new, articles_updated, "
+                   "articles_unchanged, pages_dropped, dropped_reasons, pages_skipped, "
+                   "skipped_reasons, errors, error_samples) values (?, ?, ?, ?, 'running', ?, ?, ?, "
+                   "0, 0, 0, 0, 0, 0, '{}', 0, '{}', 0, '[]')",
+                   [row["id"], row["site"], row["mode"], row.get("started") or now_iso(),
+                    row.get("args") or "{}", row.get("pid"), row.get("host")])
+
+
+def count_article(db: sqlite_utils.Database, run_id: int, status: str) -> None:
+    """One more new/updated/unchanged article in a run's log (the cluster writer's count)."""
+    column = {"new": "articles_new", "updated": "articles_updated"}.get(status, "articles_unchanged")
+    db.execute(f"update runs set {column} = {column} + 1 where id = ?", [run_id])
+
+
+def max_run_id(db: sqlite_utils.Database) -> int:
+    return int(db.execute("select coalesce(max(id), 0) from runs").fetchone()[0])
 
 
 def mark_dead_runs(db: sqlite_utils.Database, site: str) -> None:
@@ -139,6 +171,11 @@ def mark_resumed(db: sqlite_utils.Database, run_ids: list[int]) -> None:
 
 def get_run(db: sqlite_utils.Database, run_id: int) -> dict[str, Any]:
     return dict(db.table("runs").get(run_id))
+
+
+def get_run_or_none(db: sqlite_utils.Database, run_id: int) -> dict[str, Any] | None:
+    row = db.execute("select id from runs where id = ?", [run_id]).fetchone()
+    return get_run(db, run_id) if row else None
 
 
 def list_runs(db: sqlite_utils.Database, site: str | None, limit: int) -> list[dict[str, Any]]:

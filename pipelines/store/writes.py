@@ -136,6 +136,13 @@ def upsert_article(
         return WriteResult("new" if row is None else "updated", url)
 
 
+def stored_version(db: sqlite_utils.Database, url: str) -> tuple[int | None, str | None] | None:
+    """(run_id, content_hash) of a stored article, None if it is not stored: the cluster
+    writer tells a redelivered record (same run, same content) from a new one."""
+    row = db.execute("select run_id, content_hash from articles where url = ?", [url]).fetchone()
+    return (row[0], row[1]) if row is not None else None
+
+
 def load_template(db: sqlite_utils.Database, site: str) -> dict[str, Any] | None:
     """The site's learned template; None (relearned from scratch, with a warning) when the
     stored row is not a template: a corrupt row must not stop every later run of the site."""
