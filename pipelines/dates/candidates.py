@@ -109,6 +109,7 @@ def _jsonld_candidates(meta: PageMeta, out: list[DateCandidate]) -> None:
         if "date" in text:
             for field, value in _JSONLD_FIELD.findall(text):
                 out.append(DateCandidate("jsonld", value, _jsonld_weight(field, "Article"), 0))
+    main = _main_entity(meta)
     for doc in meta.ld_docs:
         for obj in walk_jsonld(doc):
             kind = obj.get("@type")
@@ -116,8 +117,20 @@ def _jsonld_candidates(meta: PageMeta, out: list[DateCandidate]) -> None:
             for field in ("datePublished", "dateCreated", "uploadDate", "dateModified"):
                 value = obj.get(field)
                 if isinstance(value, str) and value.strip():
-                    out.append(DateCandidate("jsonld", value.strip()[:60],
-                                             _jsonld_weight(field, kind), 0))
+                    weight = _jsonld_weight(field, kind)
+                    if field == "uploadDate" and obj is not main:
+                        weight = min(weight, W_IMAGE)  # an embedded video's day, not the page's
+                    out.append(DateCandidate("jsonld", value.strip()[:60], weight, 0))
+
+
+def _main_entity(meta: PageMeta) -> object:
+    """The page's own JSON-LD object: the first typed object of its first document. Media
+    objects elsewhere (a video or image embedded in an article) carry their own upload days."""
+    for doc in meta.ld_docs:
+        for obj in walk_jsonld(doc):
+            if obj.get("@type"):
+                return obj
+    return None
 
 
 def _jsonld_weight(field: str, kind: str) -> float:

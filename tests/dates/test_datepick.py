@@ -334,3 +334,21 @@ def test_a_utc_stamp_is_read_on_the_sites_local_day_when_its_zone_is_known() -> 
     assert picked is not None and picked.iso == "2021-03-02T22:30"
     assert picked.utc == "2021-03-03T01:30:00Z"
     assert pick_date(cands).iso == "2021-03-03T01:30"  # no zone known: the stamp as printed
+
+
+def test_an_embedded_videos_upload_day_is_not_the_articles() -> None:
+    page = lxml.html.document_fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "WebPage", "name": "x"}</script>'
+        '<meta property="article:published_time" content="2021-03-08T11:15:28Z"></head><body>'
+        '<script type="application/ld+json">{"@type": "VideoObject", "uploadDate": "2021-03-14T19:14:36Z"}'
+        "</script><h1>Headline</h1><p>Text.</p></body></html>")
+    picked = pick_date(collect_candidates(page, "https://e.example/2021/03/08/story"))
+    assert picked is not None and picked.iso.startswith("2021-03-08")
+
+
+def test_a_video_pages_own_upload_day_counts() -> None:
+    page = lxml.html.document_fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "VideoObject", '
+        '"uploadDate": "2021-03-14T19:14:36Z"}</script></head><body><h1>Clip</h1></body></html>')
+    picked = pick_date(collect_candidates(page, "https://e.example/video/clip"))
+    assert picked is not None and picked.iso.startswith("2021-03-14")
