@@ -31,7 +31,7 @@ def _writer_args(p: argparse.ArgumentParser) -> None:
                    help="take over records another writer has held this long")
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="exit once the stream has been empty this long (tests, benchmarks)")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true", help="log each committed batch to stderr")
 
 
 def cmd_writer(args: argparse.Namespace) -> int:
@@ -62,8 +62,9 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
                    help="exit once the queue has been empty this long (tests, benchmarks)")
     p.add_argument("--workers", type=int, default=1, help="extraction processes of each crawl")
     p.add_argument("--no-throttle", action="store_true", help="only for servers you own")
-    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a Scrapy setting for every crawl this worker runs (like scrapy's -s)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log INFO to stderr")
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ def _dead_url() -> str:
 def test_redis_down_is_one_line_and_exit_3(tmp_path) -> None:
     url = _dead_url()
     for args in (["writer", "--db", str(tmp_path / "t.db")], ["worker"], ["enqueue", "demo"],
-                 ["cluster"], ["crawl", "demo", "--db", str(tmp_path / "t.db")]):
+                 ["cluster"], ["crawl", "--url", "http://127.0.0.1:9/", "--db", str(tmp_path / "t.db")]):
         proc = tarikh(*args, "--redis", url, check=False, timeout=60)
         assert proc.returncode == 3, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
