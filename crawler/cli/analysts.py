@@ -29,6 +29,14 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
 
 
+def _history_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", help="the article's URL as stored (its canonical URL)")
+    add_db(p)
+    p.add_argument("--json", action="store_true", help="the versions as JSON Lines")
+    p.add_argument("--site-only", action="store_true",
+                   help="only editorial revisions (reason 'site'), not re-derivations")
+
+
 def _serve_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
     p.add_argument("--host", default="127.0.0.1")
@@ -68,6 +76,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from pipelines import store
+    from pipelines.article.history import render_history
+
+    if not Path(args.db).exists():
+        print(f"tarikh history: no database at {args.db}", file=sys.stderr)
+        return EXIT_USAGE
+    db = store.connect(args.db, readonly=True)
+    versions = store.article_versions(db, args.url)
+    if not versions:
+        print(f"tarikh history: no stored article {args.url}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.site_only:
+        versions = [v for v in versions if v["reason"] in ("site", "current")]
+    if args.json:
+        for v in versions:
+            emit({"url": args.url, **v})
+    else:
+        print(render_history(args.url, versions))
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from crawler.app.serve import serve
     from pipelines import store
@@ -79,5 +109,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("search", "full-text search", _search_args, cmd_search),
     Command("export", "export articles as csv, jsonl or parquet", _export_args, cmd_export),
+    Command("history", "an article's stored versions and what changed", _history_args, cmd_history),
     Command("serve", "browse the database in Datasette (read-only)", _serve_args, cmd_serve),
 ]

@@ -96,7 +96,8 @@ def _reprocess_site(db: Any, name: str, since: str | None,
             report.empty += 1
             continue
         with store.transaction(db):
-            result = store.upsert_article(db, record)
+            # Not an editorial revision: the page is the same, tarikh's rules changed.
+            result = store.upsert_article(db, record, reason=store.REASON_REPROCESS)
             store.set_kind(db, url, "article")
         report.counters.count_write(result)
 
@@ -130,7 +131,8 @@ def refinish(db: Any, urls: list[str], ctx: SiteContext) -> int:
     changed = 0
     for url in urls:
         record = rederive(db, url, ctx)
-        if record is not None and store.upsert_article(db, record).status == "updated":
+        # reason=None: the same fetch cleaned again; its first cleaning was never a version.
+        if record is not None and store.upsert_article(db, record, reason=None).status == "updated":
             changed += 1
     if changed:
         logger.info("re-cleaned %d early articles with the learned template", changed)

@@ -12,6 +12,7 @@ from pipelines.store.db import (
     PAGE_COLUMNS,
     RUN_COLUMNS,
     SCHEMA_VERSION,
+    VERSION_COLUMNS,
     VIEWS,
     connect,
     index_for_search,
@@ -51,9 +52,13 @@ from pipelines.store.runs import (
 )
 from pipelines.store.stats import article_stats, monitored_sites, site_summary, template_pages
 from pipelines.store.writes import (
+    REASON_REPROCESS,
+    REASON_SITE,
     BatchWriter,
     WriteResult,
+    article_versions,
     content_hash,
+    keep_version,
     load_template,
     save_page,
     save_template,
@@ -61,7 +66,8 @@ from pipelines.store.writes import (
 )
 
 __all__ = [
-    "ARTICLE_COLUMNS", "PAGE_COLUMNS", "RUN_COLUMNS", "VIEWS",
+    "ARTICLE_COLUMNS", "PAGE_COLUMNS", "REASON_REPROCESS", "REASON_SITE", "RUN_COLUMNS",
+    "VERSION_COLUMNS", "VIEWS", "article_versions", "keep_version",
     "BUSY_TIMEOUT", "DEFAULT_DB", "REPROCESS_KINDS", "SCHEMA_VERSION", "BatchWriter", "RunCounters",
     "WriteResult", "article_stats", "connect", "content_hash", "first_run_of", "get_run",
     "index_for_search", "interrupted_runs", "iter_rows", "known_pages", "last_success", "list_runs",

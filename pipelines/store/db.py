@@ -27,7 +27,8 @@ DEFAULT_DB = Path("data/tarikh.db")
 #: Seconds a write waits for another writer (another site's crawl, an analyst's tool) before
 #: "database is locked"; $TARIKH_BUSY_TIMEOUT overrides it.
 BUSY_TIMEOUT = float(os.environ.get("TARIKH_BUSY_TIMEOUT", "30"))
-SCHEMA_VERSION = 4  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped
+SCHEMA_VERSION = 5  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped;
+#                     5: article_versions (revisions), recently_edited view
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "url": str,
@@ -70,6 +71,22 @@ PAGE_COLUMNS: dict[str, type] = {
     "run_id": int,
 }
 
+#: An earlier state of an article, kept when a write changes its content hash (never on an
+#: unchanged re-fetch). `reason`: 'site' (a re-fetch found the page changed: an editorial
+#: revision) or 'reprocess' (tarikh's own rules re-derived it differently).
+VERSION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "title": str,
+    "text": str,
+    "published": str,
+    "fetched_at": str,
+    "run_id": int,
+    "content_hash": str,
+    "replaced_at": str,
+    "reason": str,
+}
+
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "site": str,
@@ -106,6 +123,12 @@ VIEWS: dict[str, str] = {
     "articles_without_date": """
         select url, site, title, first_seen, language
         from articles where published is null order by first_seen desc""",
+    "recently_edited": """
+        select a.url, a.site, a.title, a.published, count(*) as revisions,
+               max(v.replaced_at) as last_edited
+        from article_versions v join articles a on a.url = v.url
+        where v.reason = 'site'
+        group by a.url order by last_edited desc, a.url""",
 }
 
 
@@ -167,6 +190,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         _create_or_extend(db, "articles", ARTICLE_COLUMNS, pk="url")
         _create_or_extend(db, "pages", PAGE_COLUMNS, pk="url")
         _create_or_extend(db, "runs", RUN_COLUMNS, pk="id")
+        _create_or_extend(db, "article_versions", VERSION_COLUMNS, pk="id")
         _create_or_extend(
             db,
             "templates",
@@ -190,6 +214,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             ("articles", ["first_seen"]),
             ("pages", ["site"]),
             ("runs", ["site", "started"]),
+            ("article_versions", ["url", "replaced_at"]),
+            ("article_versions", ["replaced_at"]),
         ):
             db.table(table).create_index(cols, if_not_exists=True)
         for name, sql in VIEWS.items():
