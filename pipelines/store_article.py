@@ -15,6 +15,7 @@ from twisted.internet import task
 from crawler.items import PageItem, StoredArticle
 from crawler.state import CrawlState
 from pipelines import store
+from pipelines.article.dupes import store_article
 from pipelines.article.process import make_record
 from pipelines.article.reprocess import refinish
 from pipelines.stage import Stage
@@ -119,7 +120,8 @@ class StorePipeline(Stage):
             raise DropItem(f"{reason}: {item.url}")
         record["run_id"] = state.run_id
         try:
-            result = self.write(store.upsert_article, record, page=page_row(item, state, kind="article"))
+            # with near-duplicate detection: the story's copies are linked as they arrive
+            result = self.write(store_article, record, page=page_row(item, state, kind="article"))
         except sqlite3.Error as exc:  # e.g. locked by another writer past the busy timeout
             logger.error("could not store %s: %s", item.url, exc)
             state.counters.error(f"store {item.url}: {exc}")

@@ -18,6 +18,8 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", type=iso_date)
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--collapse", action="store_true",
+                   help="one result per story (near-duplicate copies folded, with a count)")
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
@@ -27,6 +29,16 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=iso_date)
     p.add_argument("--until", type=iso_date)
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.add_argument("--collapse", action="store_true",
+                   help="one row per story: earliest copies only, with a `copies` column")
+
+
+def _dupes_args(p: argparse.ArgumentParser) -> None:
+    add_db(p)
+    p.add_argument("--site", help="only clusters with a copy on this site")
+    p.add_argument("--rebuild", action="store_true",
+                   help="recompute every signature and link (after an upgrade or a change of rules)")
+    p.add_argument("--json", action="store_true")
 
 
 def _history_args(p: argparse.ArgumentParser) -> None:
@@ -51,7 +63,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         results = search(db, args.query, site=args.site,
                          since=args.since.isoformat() if args.since else None,
-                         until=args.until.isoformat() if args.until else None, limit=args.limit)
+                         until=args.until.isoformat() if args.until else None, limit=args.limit,
+                         collapse=args.collapse)
     except SearchError as exc:
         print(f"tarikh search: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -71,8 +84,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = args.output or sys.stdout.buffer
     count = export(db, args.format, out, site=args.site,
                    since=args.since.isoformat() if args.since else None,
-                   until=args.until.isoformat() if args.until else None)
-    print(f"exported {count} articles", file=sys.stderr)
+                   until=args.until.isoformat() if args.until else None, collapse=args.collapse)
+    print(f"exported {count} {'stories' if args.collapse else 'articles'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dupes(args: argparse.Namespace) -> int:
+    from pipelines import store
+    from pipelines.store.dupes import clusters
+
+    if not Path(args.db).exists():
+        print(f"tarikh dupes: no database at {args.db}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.rebuild:
+        from pipelines.article.dupes import rebuild
+
+        db = store.connect(args.db)
+        print(f"re-indexed {rebuild(db)} articles for near-duplicates", file=sys.stderr)
+    else:
+        db = store.connect(args.db, readonly=True)
+    found = clusters(db, args.site)
+    for cluster in found:
+        if args.json:
+            emit(cluster)
+            continue
+        print(f"{len(cluster['copies']) + 1} copies · {cluster['title'] or '(untitled)'}")
+        print(f"  original  {cluster['published'] or 'no date':20} {cluster['site']:16} {cluster['url']}")
+        for c in cluster["copies"]:
+            print(f"  {c['similarity'] or 0:8.2f}  {c['published'] or 'no date':20} {c['site']:16} {c['url']}")
+    if not args.json:
+        print(f"{len(found)} stories with copies", file=sys.stderr)
     return EXIT_OK
 
 
@@ -109,6 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("search", "full-text search", _search_args, cmd_search),
     Command("export", "export articles as csv, jsonl or parquet", _export_args, cmd_export),
+    Command("dupes", "near-duplicate clusters (syndicated copies of one story)", _dupes_args, cmd_dupes),
     Command("history", "an article's stored versions and what changed", _history_args, cmd_history),
     Command("serve", "browse the database in Datasette (read-only)", _serve_args, cmd_serve),
 ]

@@ -27,8 +27,9 @@ DEFAULT_DB = Path("data/tarikh.db")
 #: Seconds a write waits for another writer (another site's crawl, an analyst's tool) before
 #: "database is locked"; $TARIKH_BUSY_TIMEOUT overrides it.
 BUSY_TIMEOUT = float(os.environ.get("TARIKH_BUSY_TIMEOUT", "30"))
-SCHEMA_VERSION = 5  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped;
-#                     5: article_versions (revisions), recently_edited view
+SCHEMA_VERSION = 6  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped;
+#                     5: article_versions (revisions), recently_edited view;
+#                     6: near-duplicates (articles.duplicate_of/_similarity, minhash tables, stories)
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "url": str,
@@ -53,6 +54,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "fetched_at": str,
     "updated_at": str,
     "run_id": int,
+    "duplicate_of": str,
+    "duplicate_similarity": float,
 }
 
 PAGE_COLUMNS: dict[str, type] = {
@@ -129,6 +132,11 @@ VIEWS: dict[str, str] = {
         from article_versions v join articles a on a.url = v.url
         where v.reason = 'site'
         group by a.url order by last_edited desc, a.url""",
+    "stories": """
+        select a.url, a.site, a.title, a.published,
+               1 + (select count(*) from articles d where d.duplicate_of = a.url) as copies
+        from articles a where a.duplicate_of is null
+        order by coalesce(a.published, a.first_seen) desc""",
 }
 
 
@@ -191,6 +199,12 @@ def migrate(db: sqlite_utils.Database) -> int:
         _create_or_extend(db, "pages", PAGE_COLUMNS, pk="url")
         _create_or_extend(db, "runs", RUN_COLUMNS, pk="id")
         _create_or_extend(db, "article_versions", VERSION_COLUMNS, pk="id")
+        # MinHash signatures (so no process re-shingles a stored article) and the LSH band
+        # keys as an on-disk index: every process, and concurrent crawls, query the same one.
+        db.execute("create table if not exists article_minhashes ("
+                   "article integer primary key, signature blob not null)")
+        db.execute("create table if not exists minhash_bands (key integer not null, "
+                   "article integer not null, primary key (key, article)) without rowid")
         _create_or_extend(
             db,
             "templates",
@@ -216,6 +230,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             ("runs", ["site", "started"]),
             ("article_versions", ["url", "replaced_at"]),
             ("article_versions", ["replaced_at"]),
+            ("articles", ["duplicate_of"]),
         ):
             db.table(table).create_index(cols, if_not_exists=True)
         for name, sql in VIEWS.items():
