@@ -36,7 +36,7 @@ bench-dates: $(STAMP)
 	$(BIN)/python benchmarks/date_speed.py
 
 bench-dupes: $(STAMP)
-	cd benchmarks && ../$(BIN)/python dupes.py
+	$(BIN)/python benchmarks/dupes.py
 
 clean:
 	rm -rf $(VENV) data/tarikh.db data/tarikh.db-wal data/tarikh.db-shm data/tarikh.db.locks

@@ -23,7 +23,8 @@ def _search_args(p: argparse.ArgumentParser) -> None:
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=["csv", "jsonl", "parquet"], required=True)
+    p.add_argument("--format", choices=["csv", "jsonl", "parquet", "warc"], required=True,
+                   help="warc: the stored raw pages as gzipped WARC response records")
     add_db(p)
     p.add_argument("--site")
     p.add_argument("--since", type=iso_date)
@@ -81,6 +82,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.store.export import export
 
     db = store.connect(args.db, readonly=Path(args.db).exists())
+    if args.format == "warc":
+        return _export_warc(db, args)
     out = args.output or sys.stdout.buffer
     count = export(db, args.format, out, site=args.site,
                    since=args.since.isoformat() if args.since else None,
@@ -136,6 +139,29 @@ def cmd_history(args: argparse.Namespace) -> int:
             emit({"url": args.url, **v})
     else:
         print(render_history(args.url, versions))
+    return EXIT_OK
+
+
+def _export_warc(db: object, args: argparse.Namespace) -> int:
+    import os
+
+    from pipelines.article.warc import write_warc
+
+    if args.since or args.until or args.collapse:
+        print("tarikh export: --format warc exports raw pages; only --site applies", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.output or args.output == "-":
+        count = write_warc(db, sys.stdout.buffer, site=args.site)
+    else:
+        target = Path(args.output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as file:
+                count = write_warc(db, file, site=args.site)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    print(f"exported {count} raw pages as WARC", file=sys.stderr)
     return EXIT_OK
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from pipelines import store
 from pipelines.article import dupes
-from pipelines.store.dupes import clusters
 from pipelines.store.export import export
 from pipelines.store.search import search
 from tests.helpers import ROOT, json_lines, rows, tarikh
