@@ -79,6 +79,7 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
         settings[name.strip()] = value
     return RunOptions(workers=args.workers, throttle=not args.no_throttle, log_file=args.log_file,
                       verbose=args.verbose, wait_lock=args.wait, max_depth=args.max_depth,
+                      warc_dir=args.warc,
                       extra_settings=settings, **extra)
 
 
@@ -118,7 +119,7 @@ def crawl_all(args: argparse.Namespace) -> int:
 
     passthrough = ["--db", args.db, "--wait", str(args.wait), "--workers", str(args.workers)]
     for flag, value in (("--refresh-after", args.refresh_after), ("--log-file", args.log_file),
-                        ("--max-depth", args.max_depth)):
+                        ("--max-depth", args.max_depth), ("--warc", args.warc)):
         if value is not None:
             passthrough += [flag, str(value)]
     passthrough += ["-v"] * args.verbose + ["--no-throttle"] * args.no_throttle

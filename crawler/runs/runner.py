@@ -36,6 +36,7 @@ class RunOptions:
     verbose: bool = False
     wait_lock: float = 0.0
     max_depth: int | None = None
+    warc_dir: str | None = None  # --warc: also write the fetched responses as WARC here
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,8 +70,14 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
     if not opts.throttle:  # only for servers you own (the demo, tests, benchmarks)
         overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0,
                          CONCURRENT_REQUESTS=32, CONCURRENT_REQUESTS_PER_DOMAIN=32)
+    extensions: dict[str, int] = {}
     if sys.stderr.isatty() and not opts.log_file:
-        overrides["EXTENSIONS"] = {"crawler.runs.progress.ProgressLine": 500}
+        extensions["crawler.runs.progress.ProgressLine"] = 500
+    if opts.warc_dir:
+        extensions["crawler.runs.warcwriter.WarcWriterExtension"] = 600
+        overrides["TARIKH_WARC_DIR"] = opts.warc_dir
+    if extensions:
+        overrides["EXTENSIONS"] = extensions
     overrides.update(opts.extra_settings)
     settings.setdict(overrides, priority="cmdline")
     return settings
@@ -94,7 +101,9 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
-        process = CrawlerProcess(build_settings(db_path, run_id, opts, resume_runs))
+        settings = build_settings(db_path, run_id, opts, resume_runs)
+        settings.set("TARIKH_WARC_SITE", profile.name, priority="cmdline")
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(SiteSpider)
         process.crawl(crawler, profile=profile)
         started = time.monotonic()

@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.helpers import rows, tarikh
+from tests.helpers import rows, tarikh, write_profile
 
 PARA = ("The council approved the new harbour budget on Tuesday after a long debate, and the "
         "mayor said work on the sea wall would begin before the winter storms arrive. ")
@@ -110,3 +110,33 @@ def test_crawl_export_warc_import_gives_the_same_records(tmp_path: Path) -> None
     crawled, imported = rows(first, query), rows(second, query)
     assert len(crawled) >= 30
     assert imported == crawled
+
+
+def test_crawl_with_warc_writes_rotated_files_that_import_to_the_same_records(
+        tmp_path: Path, demo_server) -> None:
+    sites, warcs = tmp_path / "sites", tmp_path / "warc"
+    sites.mkdir()
+    write_profile(sites / "news.toml", name="news", base=demo_server.base_url)
+    first, second = tmp_path / "crawled.db", tmp_path / "imported.db"
+    env = {"TARIKH_SITES": str(sites)}
+    tarikh("crawl", "news", "--db", str(first), "--no-throttle", "--warc", str(warcs),
+           "-s", "TARIKH_WARC_MAX_BYTES=60000", env=env)
+    files = sorted(warcs.glob("tarikh-news-*.warc.gz"))
+    assert len(files) >= 2  # rotated
+    kinds: dict[str, int] = {}
+    responses = set()
+    for path in files:
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                kinds[record.rec_type] = kinds.get(record.rec_type, 0) + 1
+                if record.rec_type == "response":
+                    responses.add(record.rec_headers.get_header("WARC-Target-URI"))
+    assert kinds["warcinfo"] == len(files)
+    assert kinds["response"] == kinds["request"] == kinds["metadata"] >= 30
+    stored = {r["url"] for r in rows(first, "select url from articles")}
+    assert stored <= responses
+    tarikh("import-warc", *map(str, files), "--site", "news", "--db", str(second), env=env)
+    columns = [c["name"] for c in rows(first, "select name from pragma_table_info('articles')")
+               if c["name"] not in ("run_id", "fetched_at", "first_seen", "updated_at")]
+    query = f"select {', '.join(columns)} from articles order by url"
+    assert rows(second, query) == rows(first, query)
