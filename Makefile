@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tarikh-installed
 
-.PHONY: demo test lint bench-throughput bench-cluster bench-extraction bench-dates clean
+.PHONY: demo test lint bench-throughput bench-cluster bench-extraction bench-dates bench-dupes clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-extraction: $(STAMP)
 bench-dates: $(STAMP)
 	$(BIN)/python benchmarks/dates.py
 	$(BIN)/python benchmarks/date_speed.py
+
+bench-dupes: $(STAMP)
+	$(BIN)/python benchmarks/dupes.py
 
 clean:
 	rm -rf $(VENV) data/tarikh.db data/tarikh.db-wal data/tarikh.db-shm data/tarikh.db.locks

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from scrapy.exceptions import DropItem
@@ -19,7 +18,8 @@ from crawler.cluster.records import RecordSender
 from crawler.items import PageItem, StoredArticle
 from crawler.state import CrawlState
 from pipelines import store
-from pipelines.article.process import make_record
+from pipelines.article.dupes import store_article
+from pipelines.article.process import KEEP_RAW_REASONS, drop_reason, make_record
 from pipelines.article.reprocess import refinish
 from pipelines.stage import Stage
 
@@ -30,28 +30,6 @@ T = TypeVar("T")
 #: Articles cleaned before the site's template had seen this many pages are cleaned again
 #: at the end of the run, when the template knows the site's furniture.
 REFINISH_BELOW_PAGES = 60
-#: Drop reasons whose raw page is kept (so `reprocess` can retry it).
-KEEP_RAW_REASONS = ("empty_text", "out_of_range", "no_date_in_range")
-
-
-def drop_reason(
-    page_kind: str, article_hint: bool | None, text: str, published: str | None,
-    since: date | None, until: date | None,
-) -> str | None:
-    """Why a processed page is not stored as an article (None: store it)."""
-    if article_hint is not True and page_kind != "article":
-        return "not_article"
-    if not text.strip():
-        return "empty_text"
-    if since is not None or until is not None:
-        day = (published or "")[:10]
-        if not day:
-            return "no_date_in_range"
-        if (since and day < since.isoformat()) or (until and day > until.isoformat()):
-            return "out_of_range"
-    return None
-
-
 def page_row(item: PageItem, state: CrawlState, *, kind: str) -> dict[str, Any]:
     """The `pages` row of one fetched page."""
     packed = item.html_packed
@@ -189,7 +167,8 @@ class StorePipeline(Stage):
             self._remember(item)
 
         try:
-            self.write(store.upsert_article, record, page=page_row(item, state, kind="article"),
+            # with near-duplicate detection: the story's copies are linked as they arrive
+            self.write(store_article, record, page=page_row(item, state, kind="article"),
                        label=item.url, on_commit=committed)
         except sqlite3.Error as exc:  # e.g. locked by another writer past the busy timeout
             logger.error("could not store %s: %s", item.url, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from crawler.cli.common import Command, add_db, emit, iso_date, open_existing_db
 from crawler.runs.verdict import EXIT_OK, EXIT_USAGE
@@ -18,15 +19,36 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", type=iso_date, help="published on or before this day (YYYY-MM-DD)")
     p.add_argument("--limit", type=int, default=20, help="at most N results (default 20)")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of text")
+    p.add_argument("--collapse", action="store_true",
+                   help="one result per story (near-duplicate copies folded, with a count)")
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=["csv", "jsonl", "parquet"], required=True, help="output format")
+    p.add_argument("--format", choices=["csv", "jsonl", "parquet", "warc"], required=True,
+                   help="output format (warc: the stored raw pages as gzipped WARC response records)")
     add_db(p)
     p.add_argument("--site", help="only this site's articles")
     p.add_argument("--since", type=iso_date, help="published on or after this day (YYYY-MM-DD)")
     p.add_argument("--until", type=iso_date, help="published on or before this day (YYYY-MM-DD)")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.add_argument("--collapse", action="store_true",
+                   help="one row per story: earliest copies only, with a `copies` column")
+
+
+def _dupes_args(p: argparse.ArgumentParser) -> None:
+    add_db(p)
+    p.add_argument("--site", help="only clusters with a copy on this site")
+    p.add_argument("--rebuild", action="store_true",
+                   help="recompute every signature and link (after an upgrade or a change of rules)")
+    p.add_argument("--json", action="store_true")
+
+
+def _history_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", help="the article's URL as stored (its canonical URL)")
+    add_db(p)
+    p.add_argument("--json", action="store_true", help="the versions as JSON Lines")
+    p.add_argument("--site-only", action="store_true",
+                   help="only editorial revisions (reason 'site'), not re-derivations")
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
@@ -42,7 +64,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         results = search(db, args.query, site=args.site,
                          since=args.since.isoformat() if args.since else None,
-                         until=args.until.isoformat() if args.until else None, limit=args.limit)
+                         until=args.until.isoformat() if args.until else None, limit=args.limit,
+                         collapse=args.collapse)
     except SearchError as exc:
         print(f"tarikh search: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -58,11 +81,80 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.store.export import export
 
     db = open_existing_db(args.db)
+    if args.format == "warc":
+        return _export_warc(db, args)
     out = args.output or sys.stdout.buffer
     count = export(db, args.format, out, site=args.site,
                    since=args.since.isoformat() if args.since else None,
-                   until=args.until.isoformat() if args.until else None)
-    print(f"exported {count} articles", file=sys.stderr)
+                   until=args.until.isoformat() if args.until else None, collapse=args.collapse)
+    print(f"exported {count} {'stories' if args.collapse else 'articles'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dupes(args: argparse.Namespace) -> int:
+    from pipelines import store
+    from pipelines.store.dupes import clusters
+
+    db = open_existing_db(args.db)  # a missing database is exit 3, never a new file
+    if args.rebuild:
+        from pipelines.article.dupes import rebuild
+
+        db.conn.close()
+        db = store.connect(args.db)
+        print(f"re-indexed {rebuild(db)} articles for near-duplicates", file=sys.stderr)
+    found = clusters(db, args.site)
+    for cluster in found:
+        if args.json:
+            emit(cluster)
+            continue
+        print(f"{len(cluster['copies']) + 1} copies · {cluster['title'] or '(untitled)'}")
+        print(f"  original  {cluster['published'] or 'no date':20} {cluster['site']:16} {cluster['url']}")
+        for c in cluster["copies"]:
+            print(f"  {c['similarity'] or 0:8.2f}  {c['published'] or 'no date':20} {c['site']:16} {c['url']}")
+    if not args.json:
+        print(f"{len(found)} stories with copies", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from pipelines import store
+    from pipelines.article.history import render_history
+
+    db = open_existing_db(args.db)  # a missing database is exit 3, never a new file
+    versions = store.article_versions(db, args.url)
+    if not versions:
+        print(f"tarikh history: no stored article {args.url}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.site_only:
+        versions = [v for v in versions if v["reason"] in ("site", "current")]
+    if args.json:
+        for v in versions:
+            emit({"url": args.url, **v})
+    else:
+        print(render_history(args.url, versions))
+    return EXIT_OK
+
+
+def _export_warc(db: object, args: argparse.Namespace) -> int:
+    import os
+
+    from pipelines.article.warc import write_warc
+
+    if args.since or args.until or args.collapse:
+        print("tarikh export: --format warc exports raw pages; only --site applies", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.output or args.output == "-":
+        count = write_warc(db, sys.stdout.buffer, site=args.site)
+    else:
+        target = Path(args.output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as file:
+                count = write_warc(db, file, site=args.site)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    print(f"exported {count} raw pages as WARC", file=sys.stderr)
     return EXIT_OK
 
 
@@ -76,5 +168,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("search", "full-text search", _search_args, cmd_search),
     Command("export", "export articles as csv, jsonl or parquet", _export_args, cmd_export),
+    Command("dupes", "near-duplicate clusters (syndicated copies of one story)", _dupes_args, cmd_dupes),
+    Command("history", "an article's stored versions and what changed", _history_args, cmd_history),
     Command("serve", "browse the database in Datasette (read-only)", _serve_args, cmd_serve),
 ]

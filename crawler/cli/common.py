@@ -51,6 +51,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                               "name itself (default for zero-config)")
     parser.add_argument("--no-throttle", action="store_true",
                         help="no AutoThrottle, high concurrency: only for servers you own")
+    parser.add_argument("--warc", metavar="DIR",
+                        help="also write every fetched response as WARC (request, response, metadata "
+                             "records; rotated gzipped files) into DIR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (like scrapy's -s), e.g. -s DOWNLOAD_TIMEOUT=10")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from crawler.cli.common import CannotRun, Command, add_db, add_run_options, iso_date
@@ -49,6 +50,13 @@ def _reprocess_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("site", nargs="?", help="one site (default: every site with stored pages)")
     p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day (YYYY-MM-DD)")
     p.add_argument("--workers", type=int, default=1, help="processes for the analysis pass")
+    add_db(p)
+
+
+def _import_warc_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="WARC files (.warc or .warc.gz)")
+    p.add_argument("--site", help="store everything under this site (a profile name, whose rules "
+                                  "apply); default: each record's host")
     add_db(p)
 
 
@@ -112,6 +120,7 @@ def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:
                       max_pages=args.max_pages, max_minutes=args.max_minutes,
                       block_private=args.block_private,
                       redis=getattr(args, "redis", None), lease_ttl=getattr(args, "lease_ttl", 60.0),
+                      warc_dir=args.warc,
                       extra_settings=settings, **extra)
 
 
@@ -162,7 +171,7 @@ def crawl_all(args: argparse.Namespace) -> int:
 
     passthrough = ["--db", args.db, "--wait", str(args.wait), "--workers", str(args.workers)]
     for flag, value in (("--refresh-after", args.refresh_after), ("--log-file", args.log_file),
-                        ("--max-depth", args.max_depth)):
+                        ("--max-depth", args.max_depth), ("--warc", args.warc)):
         if value is not None:
             passthrough += [flag, str(value)]
     for flag, value in (("--max-pages", args.max_pages), ("--max-minutes", args.max_minutes)):
@@ -262,6 +271,52 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    from crawler.profiles import ProfileError, load_profile, site_key
+    from pipelines import store
+    from pipelines.article.process import SiteContext
+    from pipelines.article.warc import WarcImport
+
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        print(f"tarikh import-warc: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    profiles: dict[str, Any] = {}
+
+    def profile_of(site: str) -> Any:
+        if site not in profiles:
+            try:
+                profiles[site] = load_profile(site)
+            except ProfileError:
+                profiles[site] = None
+        return profiles[site]
+
+    def context_for(site: str) -> SiteContext:
+        profile = profile_of(site)
+        return profile.site_context() if profile is not None else SiteContext(site=site)
+
+    def article_hint(site: str, url: str) -> bool | None:
+        profile = profile_of(site)
+        return profile.is_article_url(url) if profile is not None else None
+
+    db = store.connect(args.db)
+    run_id = store.start_run(db, args.site or "*", "import", {"files": [str(f) for f in args.files]})
+    job = WarcImport(db, site=args.site, context_for=context_for, article_hint=article_hint, run_id=run_id)
+    report = job.run(list(args.files), (lambda _url: args.site) if args.site else site_key)
+    c = report.counters
+    if report.bad_records:
+        c.skipped_reasons["bad_record"] = report.bad_records
+        c.pages_skipped += report.bad_records
+    code = EXIT_OK if not c.errors and not report.bad_files else EXIT_UNHEALTHY
+    store.update_run(db, run_id, c, status="ok" if code == EXIT_OK else "unhealthy", exit_code=code)
+    for problem in report.bad_files:
+        print(f"tarikh import-warc: {problem}", file=sys.stderr)
+    print(f"imported {report.files} WARC file(s), {report.records} responses: {c.articles_new} new, "
+          f"{c.articles_updated} updated, {c.articles_unchanged} unchanged, {c.pages_dropped} not articles, "
+          f"{c.pages_skipped} skipped ({report.bad_records} bad records), {c.errors} failed (run {run_id})")
+    return code
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.app.demo import run_demo
 
@@ -272,5 +327,7 @@ COMMANDS = [
     Command("crawl", "crawl a site (profile name, or --url for zero-config)", _crawl_args, cmd_crawl),
     Command("backfill", "fetch a site's past articles in a date range", _backfill_args, cmd_backfill),
     Command("reprocess", "re-run extraction/furniture/dates on stored pages, no download", _reprocess_args, cmd_reprocess),
+    Command("import-warc", "store the HTTP responses of WARC files as a crawl would", _import_warc_args,
+            cmd_import_warc),
     Command("demo", "serve the bundled demo site locally, crawl it, print a summary", _demo_args, cmd_demo),
 ]

@@ -24,6 +24,7 @@ from crawler.cluster.codec import decode
 from crawler.cluster.conn import RedisDown
 from crawler.profiles import ProfileError, load_profile
 from pipelines import store
+from pipelines.article.dupes import store_article
 from pipelines.article.process import SiteContext
 from pipelines.article.reprocess import refinish
 from pipelines.page.furniture import SiteTemplate
@@ -180,7 +181,8 @@ class StreamWriter:
         if kind == "article":
             article, page = record["article"], record.get("page")
             before = store.stored_version(db, article["url"])
-            result = store.upsert_article(db, article, page=page)
+            # the same write as a single-process crawl: versions kept, near-duplicates linked
+            result = store_article(db, article, page=page)
             redelivered = (before is not None and before[0] == article.get("run_id")
                            and result.status == "unchanged")
             if article.get("run_id") and not redelivered:

@@ -50,6 +50,7 @@ class RunOptions:
     #: A cluster's Redis URL: a Redis lease instead of the flock, records to the writer.
     redis: str | None = None
     lease_ttl: float = 60.0
+    warc_dir: str | None = None  # --warc: also write the fetched responses as WARC here
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -117,8 +118,14 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
     if not opts.throttle:  # only for servers you own (the demo, tests, benchmarks)
         overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0,
                          CONCURRENT_REQUESTS=32, CONCURRENT_REQUESTS_PER_DOMAIN=32)
+    extensions: dict[str, int] = {}
     if sys.stderr.isatty() and not opts.log_file:
-        overrides["EXTENSIONS"] = {"crawler.runs.progress.ProgressLine": 500}
+        extensions["crawler.runs.progress.ProgressLine"] = 500
+    if opts.warc_dir:
+        extensions["crawler.runs.warcwriter.WarcWriterExtension"] = 600
+        overrides["TARIKH_WARC_DIR"] = opts.warc_dir
+    if extensions:
+        overrides["EXTENSIONS"] = extensions
     overrides.update(opts.extra_settings)
     settings.setdict(overrides, priority="cmdline")
     return settings
@@ -147,8 +154,9 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
                 "resume_of": resume_runs}
         run_id = store.start_run(db, profile.name, opts.mode, args)
-        counters, reason, duration = _scrapy_run(
-            build_settings(db_path, run_id, opts, resume_runs, profile), profile)
+        settings = build_settings(db_path, run_id, opts, resume_runs, profile)
+        settings.set("TARIKH_WARC_SITE", profile.name, priority="cmdline")
+        counters, reason, duration = _scrapy_run(settings, profile)
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
         try:
             store.update_run(db, run_id, counters, status=status, exit_code=code)

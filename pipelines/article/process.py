@@ -14,6 +14,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -290,6 +291,28 @@ def make_record(
         "word_count": len(text.split()),
         "fetched_at": fetched_at,
     }
+
+
+#: Drop reasons whose raw page is kept (so `reprocess` can retry it).
+KEEP_RAW_REASONS = ("empty_text", "out_of_range", "no_date_in_range")
+
+
+def drop_reason(
+    page_kind: str, article_hint: bool | None, text: str, published: str | None,
+    since: date | None, until: date | None,
+) -> str | None:
+    """Why a processed page is not stored as an article (None: store it)."""
+    if article_hint is not True and page_kind != "article":
+        return "not_article"
+    if not text.strip():
+        return "empty_text"
+    if since is not None or until is not None:
+        day = (published or "")[:10]
+        if not day:
+            return "no_date_in_range"
+        if (since and day < since.isoformat()) or (until and day > until.isoformat()):
+            return "out_of_range"
+    return None
 
 
 def process_analysis(

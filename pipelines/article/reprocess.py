@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines import store
+from pipelines.article.dupes import store_article
 from pipelines.article.pool import worker_pool
 from pipelines.article.process import Analysis, SiteContext, analyse_html, process_analysis
 from pipelines.page.furniture import SiteTemplate
@@ -96,7 +97,8 @@ def _reprocess_site(db: Any, name: str, since: str | None,
             report.empty += 1
             continue
         with store.transaction(db):
-            result = store.upsert_article(db, record)
+            # Not an editorial revision: the page is the same, tarikh's rules changed.
+            result = store_article(db, record, reason=store.REASON_REPROCESS)
             store.set_kind(db, url, "article")
         report.counters.count_write(result)
 
@@ -130,7 +132,8 @@ def refinish(db: Any, urls: list[str], ctx: SiteContext) -> int:
     changed = 0
     for url in urls:
         record = rederive(db, url, ctx)
-        if record is not None and store.upsert_article(db, record).status == "updated":
+        # reason=None: the same fetch cleaned again; its first cleaning was never a version.
+        if record is not None and store_article(db, record, reason=None).status == "updated":
             changed += 1
     if changed:
         logger.info("re-cleaned %d early articles with the learned template", changed)

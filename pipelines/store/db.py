@@ -27,7 +27,9 @@ DEFAULT_DB = Path("data/tarikh.db")
 #: Seconds a write waits for another writer (another site's crawl, an analyst's tool) before
 #: "database is locked"; $TARIKH_BUSY_TIMEOUT overrides it.
 BUSY_TIMEOUT = float(os.environ.get("TARIKH_BUSY_TIMEOUT", "30"))
-SCHEMA_VERSION = 4  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped
+SCHEMA_VERSION = 6  # 3: `meta` table (search normalisation version); 4: runs.pages_skipped;
+#                     5: article_versions (revisions), recently_edited view;
+#                     6: near-duplicates (articles.duplicate_of/_similarity, minhash tables, stories)
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "url": str,
@@ -52,6 +54,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "fetched_at": str,
     "updated_at": str,
     "run_id": int,
+    "duplicate_of": str,
+    "duplicate_similarity": float,
 }
 
 PAGE_COLUMNS: dict[str, type] = {
@@ -68,6 +72,22 @@ PAGE_COLUMNS: dict[str, type] = {
     "kind": str,
     "error": str,
     "run_id": int,
+}
+
+#: An earlier state of an article, kept when a write changes its content hash (never on an
+#: unchanged re-fetch). `reason`: 'site' (a re-fetch found the page changed: an editorial
+#: revision) or 'reprocess' (tarikh's own rules re-derived it differently).
+VERSION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "title": str,
+    "text": str,
+    "published": str,
+    "fetched_at": str,
+    "run_id": int,
+    "content_hash": str,
+    "replaced_at": str,
+    "reason": str,
 }
 
 RUN_COLUMNS: dict[str, type] = {
@@ -106,6 +126,17 @@ VIEWS: dict[str, str] = {
     "articles_without_date": """
         select url, site, title, first_seen, language
         from articles where published is null order by first_seen desc""",
+    "recently_edited": """
+        select a.url, a.site, a.title, a.published, count(*) as revisions,
+               max(v.replaced_at) as last_edited
+        from article_versions v join articles a on a.url = v.url
+        where v.reason = 'site'
+        group by a.url order by last_edited desc, a.url""",
+    "stories": """
+        select a.url, a.site, a.title, a.published,
+               1 + (select count(*) from articles d where d.duplicate_of = a.url) as copies
+        from articles a where a.duplicate_of is null
+        order by coalesce(a.published, a.first_seen) desc""",
 }
 
 
@@ -207,6 +238,13 @@ def migrate(db: sqlite_utils.Database) -> int:
         _create_or_extend(db, "articles", ARTICLE_COLUMNS, pk="url")
         _create_or_extend(db, "pages", PAGE_COLUMNS, pk="url")
         _create_or_extend(db, "runs", RUN_COLUMNS, pk="id")
+        _create_or_extend(db, "article_versions", VERSION_COLUMNS, pk="id")
+        # MinHash signatures (so no process re-shingles a stored article) and the LSH band
+        # keys as an on-disk index: every process, and concurrent crawls, query the same one.
+        db.execute("create table if not exists article_minhashes ("
+                   "article integer primary key, signature blob not null)")
+        db.execute("create table if not exists minhash_bands (key integer not null, "
+                   "article integer not null, primary key (key, article)) without rowid")
         _create_or_extend(
             db,
             "templates",
@@ -230,6 +268,9 @@ def migrate(db: sqlite_utils.Database) -> int:
             ("articles", ["first_seen"]),
             ("pages", ["site"]),
             ("runs", ["site", "started"]),
+            ("article_versions", ["url", "replaced_at"]),
+            ("article_versions", ["replaced_at"]),
+            ("articles", ["duplicate_of"]),
         ):
             db.table(table).create_index(cols, if_not_exists=True)
         for name, sql in VIEWS.items():

@@ -64,9 +64,16 @@ def export_query(
     site: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    collapse: bool = False,
 ) -> tuple[str, list[Any]]:
-    """SELECT of the export (all columns, filters on site and published day, both inclusive)."""
+    """SELECT of the export (all columns, filters on site and published day, both inclusive).
+
+    `collapse`: one row per story — the earliest copy of each near-duplicate cluster and the
+    articles that have none — with a last column `copies` (the story's stored copies).
+    """
     where, params = [], []
+    if collapse:
+        where.append("duplicate_of is null")
     if site:
         where.append("site = ?")
         params.append(site)
@@ -76,7 +83,10 @@ def export_query(
     if (before := _bound(until, "until")) is not None:
         where.append("published < ?")
         params.append(before)
-    names = ", ".join(f'"{name}"' for name, _ in columns)
+    names = ", ".join(f'articles."{name}"' for name, _ in columns if name != "copies")
+    if collapse:
+        names += (", 1 + (select count(*) from articles d where d.duplicate_of = articles.url)"
+                  " as copies")
     sql = f"select {names} from articles"
     if where:
         sql += " where " + " and ".join(where)
@@ -91,6 +101,7 @@ def export(
     site: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    collapse: bool = False,
 ) -> int:
     """Write the selected articles to `out` (a binary stream, a path, or "-" for stdout).
 
@@ -105,7 +116,9 @@ def export(
             raise ExportError(f"no database at {db}")
         db = store.connect(db, readonly=True)
     columns = article_columns(db)
-    sql, params = export_query(columns, site=site, since=since, until=until)
+    sql, params = export_query(columns, site=site, since=since, until=until, collapse=collapse)
+    if collapse:
+        columns = [*columns, ("copies", "INTEGER")]
     rows = store.iter_rows(db, sql, params)
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
     if isinstance(out, str | Path) and str(out) != "-":

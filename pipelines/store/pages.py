@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipelines.store.db import transaction
+from pipelines.store.db import iter_rows, transaction
 
 #: Page kinds whose stored HTML `reprocess` analyses again.
 REPROCESS_KINDS = ("article", "empty_text", "failed")
@@ -71,3 +71,14 @@ def first_run_of(db: sqlite_utils.Database, article_url: str) -> int | None:
     """The run that first stored an article (None if it is not stored)."""
     row = db.execute("select run_id from articles where url = ?", [article_url]).fetchone()
     return row[0] if row else None
+
+
+def pages_for_warc(db: sqlite_utils.Database, site: str | None = None) -> Iterator[dict[str, Any]]:
+    """Stored raw pages with their HTTP fields, in storage order, for a WARC export."""
+    sql = ("select url, site, status, fetched_at, etag, last_modified, content_type, encoding, html"
+           " from pages where html is not null")
+    params: list[Any] = []
+    if site:
+        sql += " and site = ?"
+        params.append(site)
+    yield from iter_rows(db, sql + " order by rowid", params)

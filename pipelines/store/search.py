@@ -277,12 +277,15 @@ def search(
     since: str | date | None = None,
     until: str | date | None = None,
     limit: int = 20,
+    collapse: bool = False,
 ) -> list[dict[str, Any]]:
     """Best `limit` articles for `query`, best first (rank: bm25, lower is better).
 
     since/until bound `published` (YYYY-MM-DD, both inclusive); articles without a date are
     left out when either is given. Each result: url, site, title, title_highlighted,
-    published, language, snippet, rank.
+    published, language, snippet, rank. With `collapse`, one result per story (near-duplicate
+    copies, `duplicate_of`): its best-ranked matching copy, plus `story` (the earliest copy's
+    URL) and `copies` (how many stored articles the story has).
     """
     match = build_match_query(query)
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
@@ -298,17 +301,35 @@ def search(
     if end and end < date.max:  # 9999-12-31 bounds nothing
         filters.append("and a.published < :before")
         params["before"] = (end + timedelta(days=1)).isoformat()
-    sql = f"""
+    if collapse:
+        hits = f"""
+        with matched as (
+            select articles_search.rowid as rid,
+                   bm25(articles_search, 0.0, {TITLE_WEIGHT}, 1.0) as rank, a.url as url,
+                   coalesce(a.duplicate_of, a.url) as story
+            from articles_search cross join articles a on a.url = articles_search.url
+            where articles_search match :match {" ".join(filters)}),
+        hits as (
+            select rid, rank, story from (
+                select rid, rank, story, row_number() over (
+                    partition by story order by rank, url) as nth from matched)
+            where nth = 1 order by rank, story limit :limit)"""
+        extra = (", hits.story as story, 1 + (select count(*) from articles d"
+                 " where d.duplicate_of = hits.story) as copies")
+    else:
+        hits = f"""
         with hits as (
             select articles_search.rowid as rid,
                    bm25(articles_search, 0.0, {TITLE_WEIGHT}, 1.0) as rank
             from articles_search cross join articles a on a.url = articles_search.url
             where articles_search match :match {" ".join(filters)}
-            order by rank, a.url limit :limit)
+            order by rank, a.url limit :limit)"""
+        extra = ""
+    sql = f"""{hits}
         select a.url, a.site, a.title, a.published, a.language, a.text,
                highlight(articles_search, 1, char(2), char(3)) as title_hl,
                snippet(articles_search, 2, char(2), char(3), char(4), :tokens) as text_snip,
-               hits.rank as rank
+               hits.rank as rank{extra}
         from hits
         cross join articles_search on articles_search.rowid = hits.rid
         cross join articles a on a.url = articles_search.url
@@ -327,7 +348,7 @@ def search(
             raise SearchError(f"malformed search query {query!r}: {message}") from exc
         raise
     results = []
-    for url, site_, title, published, language, text, title_hl, text_snip, rank in rows:
+    for url, site_, title, published, language, text, title_hl, text_snip, rank, *more in rows:
         results.append(
             {
                 "url": url,
@@ -338,6 +359,7 @@ def search(
                 "language": language,
                 "snippet": restore_snippet(text or "", text_snip or ""),
                 "rank": rank,
+                **({"story": more[0], "copies": more[1]} if collapse else {}),
             }
         )
     return results
@@ -414,7 +436,8 @@ def format_results_text(results: list[dict[str, Any]]) -> str:
             str(x) for x in (r.get("published") or "no date", r.get("site"), r.get("language")) if x
         )
         lines.append(f"{n:>2}. {head}")
-        lines.append(f"    {meta}  (bm25 {r['rank']:.2f})")
+        copies = f", {r['copies']} copies" if (r.get("copies") or 1) > 1 else ""
+        lines.append(f"    {meta}  (bm25 {r['rank']:.2f}{copies})")
         lines.append(f"    {r['url']}")
         if r.get("snippet"):
             lines.append("    " + " ".join(r["snippet"].split()))

@@ -102,15 +102,27 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any]) -> None:
     _upsert(db, "pages", page, "url")
 
 
+#: Why a stored article changed, as recorded in article_versions.reason.
+REASON_SITE = "site"
+REASON_REPROCESS = "reprocess"
+
+
 def upsert_article(
-    db: sqlite_utils.Database, article: dict[str, Any], *, page: dict[str, Any] | None = None
+    db: sqlite_utils.Database,
+    article: dict[str, Any],
+    *,
+    page: dict[str, Any] | None = None,
+    reason: str | None = REASON_SITE,
 ) -> WriteResult:
     """Insert or update an article (and its raw page and search row) atomically.
 
     A re-crawl never duplicates (the canonical URL is the key), an unchanged article is left
-    alone, and an updated one keeps its `first_seen` and `run_id` (the run that first stored
-    it). `updated_at` is the time of the change, not of the fetch: `reprocess` re-derives
-    pages fetched long ago, and a sync by `updated_at` must still see its changes.
+    alone, and an updated one keeps its `first_seen`, its `run_id` (the run that first stored
+    it) and its earlier state as a row of `article_versions` marked with `reason` (None: keep no
+    version — the end-of-run re-clean of an article this same fetch stored, whose earlier text
+    was never published as such). The hash is of the clean title/text/date, so a counter or
+    furniture change is no version. `updated_at` is the time of the change, not of the fetch:
+    `reprocess` re-derives pages fetched long ago, and a sync by `updated_at` must see it.
     """
     url = article["url"]
     stamp = article.get("fetched_at") or now_iso()
@@ -127,6 +139,8 @@ def upsert_article(
         if row is not None and row[0] == article["content_hash"]:
             db.execute("update articles set fetched_at = ? where url = ?", [stamp, url])
             return WriteResult("unchanged", url)
+        if row is not None and reason is not None:
+            keep_version(db, url, replaced_at=stamp, reason=reason)
         article["first_seen"] = row[1] if row is not None else stamp
         if row is not None and row[2] is not None:
             article["run_id"] = row[2]
@@ -141,6 +155,35 @@ def stored_version(db: sqlite_utils.Database, url: str) -> tuple[int | None, str
     writer tells a redelivered record (same run, same content) from a new one."""
     row = db.execute("select run_id, content_hash from articles where url = ?", [url]).fetchone()
     return (row[0], row[1]) if row is not None else None
+
+
+def keep_version(db: sqlite_utils.Database, url: str, *, replaced_at: str, reason: str) -> None:
+    """Copy the stored state of `url` into article_versions before it is overwritten."""
+    db.execute(
+        "insert into article_versions (url, title, text, published, fetched_at, run_id,"
+        " content_hash, replaced_at, reason) select url, title, text, published, fetched_at,"
+        " run_id, content_hash, ?, ? from articles where url = ?",
+        [replaced_at, reason, url],
+    )
+
+
+def article_versions(db: sqlite_utils.Database, url: str) -> list[dict[str, Any]]:
+    """Every kept version of `url`, oldest first, then the current one (reason 'current')."""
+    sql = (
+        "select title, text, published, fetched_at, run_id, content_hash, replaced_at, reason"
+        " from article_versions where url = ? order by replaced_at, id"
+    )
+    cursor = db.execute(sql, [url])
+    names = [d[0] for d in cursor.description]
+    versions = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    current = db.execute(
+        "select title, text, published, fetched_at, run_id, content_hash, updated_at"
+        " from articles where url = ?", [url]
+    ).fetchone()
+    if current is not None:
+        versions.append({**dict(zip(names[:6], current[:6], strict=True)),
+                         "replaced_at": None, "reason": "current", "updated_at": current[6]})
+    return versions
 
 
 def load_template(db: sqlite_utils.Database, site: str) -> dict[str, Any] | None:
