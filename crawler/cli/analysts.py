@@ -40,7 +40,7 @@ def _dupes_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", help="only clusters with a copy on this site")
     p.add_argument("--rebuild", action="store_true",
                    help="recompute every signature and link (after an upgrade or a change of rules)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="JSON Lines instead of text")
 
 
 def _history_args(p: argparse.ArgumentParser) -> None:
