@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tarikh-installed
 
-.PHONY: demo test lint bench-throughput bench-cluster bench-extraction bench-dates bench-dupes clean
+.PHONY: demo test browser lint bench-throughput bench-cluster bench-extraction bench-dates bench-dupes clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/tarikh demo
 
-test: $(STAMP)
+# Headless Chromium for the Datasette browser tests (Debian's package); when it cannot be
+# installed the browser tests skip with a message saying so, the rest still runs.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "make browser: could not install chromium; the browser tests will be skipped"
+
+test: $(STAMP) browser
 	.ci/services
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -1,5 +1,7 @@
 """Scrapy settings of the tarikh project (polite by default)."""
 
+import scrapy
+
 from pipelines.store.db import DEFAULT_DB
 
 BOT_NAME = "tarikh"
@@ -24,7 +26,12 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Same-origin, http(s)-only fetching; private addresses refused for public sites.
 DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
-TWISTED_DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
+# Scrapy 2.19 renamed DNS_RESOLVER to TWISTED_DNS_RESOLVER and warns (on stderr, under cron) on
+# the old name; older Scrapy reads only the old one.
+if scrapy.version_info >= (2, 19):
+    TWISTED_DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
+else:
+    DNS_RESOLVER = "crawler.fetch_policy.PublicOnlyResolver"
 LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 0
 

@@ -22,3 +22,21 @@ def demo_copy(tmp_path: Path) -> Path:
 def demo_server(demo_copy: Path) -> Iterator[LocalSiteServer]:
     with LocalSiteServer(demo_copy) as server:
         yield server
+
+
+# Screenshots taken by the browser tests: saved under build/screenshots/, listed at the end.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+_screenshots: list[Path] = []
+
+
+def record_screenshot(path: Path) -> None:
+    """Remember a screenshot so the run's summary prints its path."""
+    print(f"screenshot: {path}")
+    _screenshots.append(path)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _screenshots:
+        terminalreporter.section("screenshots")
+        for path in _screenshots:
+            terminalreporter.write_line(str(path))

@@ -9,11 +9,12 @@ article, and WAL means the crawl never blocks it). Nothing can write through it:
 in Datasette is SELECT-only, the canned queries are not `write: true`, and no installed plugin
 writes.
 
-Metadata (titles, column descriptions, canned queries `search`, `by_site`, `by_hijri_month`)
+Metadata (titles, column descriptions, facets, the FTS table behind `?_search=`, canned queries
+`search`, `by_site`, `by_hijri_month`, the datasette-dashboards chart of articles per day)
 lives in data/datasette/metadata.json, written for a database named `tarikh`; for a file with
 another name it is re-keyed to that name (Datasette names a database after its file stem).
-The search query calls the SQL functions of crawler/app/datasette_plugin.py, a Datasette plugin
-declared as an entry point in pyproject.toml.
+Searches fold the query through crawler/app/datasette_plugin/, a Datasette plugin declared as
+an entry point in pyproject.toml, whose templates make the articles pages readable.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def prepare_metadata(db_path: str | Path, directory: str | Path, template: Path 
     databases = meta.get("databases", {})
     if name != TEMPLATE_DB_NAME and TEMPLATE_DB_NAME in databases:
         databases[name] = databases.pop(TEMPLATE_DB_NAME)
+    for dashboard in meta.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for chart in dashboard.get("charts", {}).values():  # the chart's data comes from `name`
+            if chart.get("db") == TEMPLATE_DB_NAME:
+                chart["db"] = name
     out = Path(directory) / "metadata.json"
     out.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return out

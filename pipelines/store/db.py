@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from pipelines.store.normalise import NORMALIZATION_VERSION, normalize_for_search
+from pipelines.store.sqlfunctions import register_sql_functions
 
 DEFAULT_DB = Path("data/tarikh.db")
 #: Seconds a write waits for another writer (another site's crawl, an analyst's tool) before
@@ -163,15 +164,21 @@ def unpack(blob: bytes | None) -> bytes | None:
 
 
 def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (and migrate) the database; WAL and a busy timeout so readers never see 'locked'."""
+    """Open (and migrate) the database; WAL and a busy timeout so readers never see 'locked'.
+
+    Every connection gets the SQL functions tarikh_norm/tarikh_query/tarikh_snippet, so SQL
+    run through it can fold a word the way the search index was folded.
+    """
     path = Path(path)
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        register_sql_functions(conn)
         return sqlite_utils.Database(conn)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
     conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    register_sql_functions(conn)
     db = sqlite_utils.Database(conn)
     check_ours(db)  # before WAL: another application's file is not touched at all
     db.enable_wal()

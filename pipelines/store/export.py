@@ -11,7 +11,12 @@ Format notes:
            NULL is written as an empty field, so NULL and "" are the same in CSV.
   jsonl    one JSON object per line, UTF-8 (not \\u-escaped), NULL as null.
   parquet  typed columns (TEXT → string, INTEGER → int64, REAL → double), zstd-compressed,
-           written in record batches of BATCH_ROWS rows.
+           written in record batches of BATCH_ROWS rows. Dates are real timestamps, so pandas,
+           DuckDB and Arrow read them without parsing: `published` (local time as the site
+           shows it, so without a time zone; a date alone is midnight) beside
+           `published_has_time` (false when the site gave only the day: the midnight is not
+           a time); `published_utc`, `first_seen`, `fetched_at`, `updated_at` as UTC.
+           CSV and JSON Lines keep the ISO strings of the database.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -174,8 +179,53 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot export {type(value).__name__} to JSON")
 
 
+#: Parquet timestamp columns: name → time zone (None: local time as printed, no zone).
+TIMESTAMP_COLUMNS: dict[str, str | None] = {
+    "published": None,
+    "published_utc": "UTC",
+    "first_seen": "UTC",
+    "fetched_at": "UTC",
+    "updated_at": "UTC",
+}
+HAS_TIME_COLUMN = "published_has_time"  # added after `published` in Parquet only
+
+
+def parquet_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The Parquet file's columns: the table's, with published_has_time after published."""
+    out: list[tuple[str, str]] = []
+    for name, declared in columns:
+        out.append((name, declared))
+        if name == "published":
+            out.append((HAS_TIME_COLUMN, "BOOLEAN"))
+    return out
+
+
+def parse_timestamp(value: object, zone: str | None) -> datetime | None:
+    """An ISO date or date-time of the database as a datetime (UTC-aware when `zone`).
+
+    `published` mixes days (2015-11-21) and local times (2015-11-21T10:37); the *_at columns
+    are UTC with a trailing Z. A day becomes its midnight (published_has_time tells).
+    """
+    if value is None or value == "":
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ExportError(f"not an ISO date or time: {value!r}") from None
+    if zone is None:
+        return parsed.replace(tzinfo=None)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def has_time(value: object) -> bool | None:
+    """Whether an ISO `published` carries a time of day (None when there is no date)."""
+    if value is None or value == "":
+        return None
+    return "T" in str(value) or " " in str(value).strip()
+
+
 def arrow_schema(columns: list[tuple[str, str]]):  # -> pyarrow.Schema
-    """Parquet column types from SQLite's declared types (affinity rules, simplified)."""
+    """Parquet column types: timestamps for the date columns, else SQLite's declared types."""
     import pyarrow as pa
 
     def arrow_type(declared: str) -> pa.DataType:
@@ -185,14 +235,22 @@ def arrow_schema(columns: list[tuple[str, str]]):  # -> pyarrow.Schema
             return pa.float64()
         if "BLOB" in declared:
             return pa.binary()
+        if declared == "BOOLEAN":
+            return pa.bool_()
         return pa.string()
 
-    return pa.schema([(name, arrow_type(declared)) for name, declared in columns])
+    def field_type(name: str, declared: str) -> pa.DataType:
+        if name in TIMESTAMP_COLUMNS:
+            return pa.timestamp("ms", tz=TIMESTAMP_COLUMNS[name])  # Parquet has no seconds unit
+        return arrow_type(declared)
+
+    return pa.schema([(name, field_type(name, declared)) for name, declared in columns])
 
 
 def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
     import pyarrow.parquet as pq
 
+    columns = parquet_columns(columns)
     schema = arrow_schema(columns)
     names = [name for name, _ in columns]
     count = 0
@@ -216,7 +274,15 @@ def _record_batch(batch: list[dict], names: list[str], schema):  # -> pyarrow.Re
     arrays = []
     for name in names:
         try:
-            arrays.append(pa.array([row[name] for row in batch], type=schema.field(name).type))
+            if name in TIMESTAMP_COLUMNS:
+                values: list[Any] = [parse_timestamp(row[name], TIMESTAMP_COLUMNS[name]) for row in batch]
+            elif name == HAS_TIME_COLUMN:
+                values = [has_time(row.get("published")) for row in batch]
+            else:
+                values = [row[name] for row in batch]
+            arrays.append(pa.array(values, type=schema.field(name).type))
+        except ExportError as exc:
+            raise ExportError(f"column {name!r}: {exc}") from None
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             # SQLite columns are loosely typed; one stray value must not give a traceback.
             raise ExportError(f"column {name!r} holds a value Parquet cannot type: {exc}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -33,7 +34,7 @@ def read_back(fmt: str, data: bytes, columns: list[tuple[str, str]]) -> list[dic
     if fmt == "jsonl":
         out = [json.loads(line) for line in data.decode("utf-8").splitlines()]
     elif fmt == "parquet":
-        out = pq.read_table(io.BytesIO(data)).to_pylist()
+        out = [iso_dates(row) for row in pq.read_table(io.BytesIO(data)).to_pylist()]
     else:
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
         header = next(reader)
@@ -51,6 +52,26 @@ def read_back(fmt: str, data: bytes, columns: list[tuple[str, str]]) -> list[dic
                     row[name] = value
             out.append(row)
     return sorted(out, key=lambda r: r["url"])
+
+
+def iso_dates(row: dict[str, Any]) -> dict[str, Any]:
+    """A Parquet row with its timestamps written back as the database's ISO strings."""
+    has_time = row.pop("published_has_time")
+    published = row["published"]
+    assert (published is None) == (has_time is None)
+    if published is not None:
+        assert published.tzinfo is None  # local time as the site shows it
+        if not has_time:
+            assert published.time() == dt.time(0)
+            row["published"] = published.date().isoformat()
+        else:
+            row["published"] = published.isoformat(timespec="minutes" if not published.second
+                                                   else "seconds")
+    for name in ("published_utc", "first_seen", "fetched_at", "updated_at"):
+        if row[name] is not None:
+            assert row[name].utcoffset() == dt.timedelta(0)
+            row[name] = row[name].strftime("%Y-%m-%dT%H:%M:%SZ")
+    return row
 
 
 def csv_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,6 +112,49 @@ def test_parquet_is_typed_and_written_in_batches(db, monkeypatch: pytest.MonkeyP
     schema = parquet.schema_arrow
     assert str(schema.field("hijri_year").type) == "int64"
     assert str(schema.field("text").type) == "string"
+
+
+def test_parquet_dates_are_timestamps(tmp_path: Path) -> None:
+    """Issue 12 item 12: published mixes days and local times; Parquet carries real timestamps
+    (published without a zone, the *_at columns in UTC) and says whether the time is known."""
+    path = tmp_path / "t.db"
+    fetched = {"url": "https://en.example/2015/11/fetched.html", "site": "en-wire",
+               "title": "Fetched", "text": "x", "published": "2015-11-22T08:05:09",
+               "published_utc": "2015-11-22T06:05:09Z", "fetched_at": "2015-11-22T07:00:00Z"}
+    db = build_db(path, [*CORPUS, fetched])
+    try:
+        buf = io.BytesIO()
+        export(db, "parquet", buf)
+    finally:
+        db.conn.close()
+    table = pq.read_table(io.BytesIO(buf.getvalue()))
+    types = {f.name: str(f.type) for f in table.schema}
+    assert types["published"] == "timestamp[ms]"
+    assert types["published_has_time"] == "bool"
+    assert table.schema.names.index("published_has_time") == table.schema.names.index("published") + 1
+    for name in ("published_utc", "first_seen", "fetched_at", "updated_at"):
+        assert types[name] == "timestamp[ms, tz=UTC]", name
+    rows = {r["url"]: r for r in table.to_pylist()}
+    kopru = rows["https://tr.example/2018/06/kopru.html"]
+    assert kopru["published"] == dt.datetime(2018, 6, 19, 10, 30) and kopru["published_has_time"]
+    school = rows["https://ar.example/2018/06/school-opens.html"]
+    assert school["published"] == dt.datetime(2018, 6, 18) and school["published_has_time"] is False
+    assert rows["https://en.example/2015/11/fetched.html"]["fetched_at"] == dt.datetime(
+        2015, 11, 22, 7, 0, tzinfo=dt.UTC)
+    undated = [r for r in rows.values() if r["published"] is None]
+    assert undated and all(r["published_has_time"] is None for r in undated)
+    assert all(r["first_seen"].tzinfo is not None for r in rows.values())
+
+
+def test_parquet_reads_into_pandas_datetimes(db) -> None:
+    """`pd.to_datetime` raised on the mixed `published` strings; the Parquet needs no parsing."""
+    pd = pytest.importorskip("pandas", reason="pandas not installed (not a tarikh dependency)")
+    buf = io.BytesIO()
+    export(db, "parquet", buf)
+    frame = pd.read_parquet(io.BytesIO(buf.getvalue()))
+    assert str(frame["published"].dtype).startswith("datetime64")
+    assert str(frame["first_seen"].dtype).startswith("datetime64") and "UTC" in str(frame["first_seen"].dtype)
+    assert frame["published_has_time"].sum() == sum(1 for a in CORPUS if "T" in (a["published"] or ""))
 
 
 def test_rows_stream_from_an_index_without_a_sort(db) -> None:
