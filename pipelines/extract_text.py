@@ -17,9 +17,9 @@ logger = logging.getLogger(__name__)
 def analyse_and_pack(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Analysis, bytes | None]:
     """Runs in a worker: the analysis, and its compressed JSON for the `pages` table."""
     analysis = analyse_html(*args, **kwargs)
-    start = time.process_time()
+    start = time.thread_time()
     packed = store.pack(analysis.to_json())
-    analysis.cpu["compress"] = time.process_time() - start
+    analysis.cpu["compress"] = time.thread_time() - start
     return analysis, packed
 
 

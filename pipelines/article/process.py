@@ -85,7 +85,7 @@ def analyse_html(
     """Parse once; collect date candidates before extraction may prune the tree."""
     if looks_binary(body):
         raise ValueError("binary content, not an HTML page")
-    clock = time.process_time
+    clock = time.thread_time
     t0 = clock()
     tree = parse_html(body, encoding=encoding)
     t1 = clock()
