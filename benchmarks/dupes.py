@@ -79,13 +79,13 @@ def bench_libraries(texts: list[str]) -> None:
     avg = statistics.mean(len(g) for g in grams)
     print(f"texts: {len(texts)}, {avg:.0f} shingles each on average; shingling {shingle_ms:.3f} ms/doc")
 
-    template = MinHash(num_perm=dupes.NUM_PERM, seed=1, scheme=dupes.SCHEME)
+    template = MinHash(num_perm=dupes.NUM_PERM, seed=1, scheme=dupes.SCHEME, hashfunc=dupes.shingle_hash)
     lists = [list(g) for g in grams]
     strs = [[s.decode() for s in g] for g in grams]
 
     def ds(g: list[bytes]) -> MinHash:
         m = MinHash(num_perm=dupes.NUM_PERM, seed=1, permutations=template.permutations,
-                    scheme=dupes.SCHEME)
+                    scheme=dupes.SCHEME, hashfunc=dupes.shingle_hash)  # as pipelines.article.dupes
         m.update_batch(g)
         return m
 

@@ -29,9 +29,8 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     article_hint: bool | None = None  # the profile's URL rules: True article, False not, None unknown
-    # keep_raw
-    html_packed: bytes | None = None
     # extract_text
+    html_packed: bytes | None = None
     analysis: Analysis | None = None
     extracted_packed: bytes | None = None
     error: str | None = None  # processing failed: the page is kept raw, not stored as an article

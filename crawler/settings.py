@@ -36,7 +36,6 @@ LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 0
 
 ITEM_PIPELINES = {
-    "pipelines.keep_raw.RawPagePipeline": 100,
     "pipelines.extract_text.ExtractPipeline": 200,
     "pipelines.strip_furniture.FurniturePipeline": 300,
     "pipelines.pick_date.DatePipeline": 400,

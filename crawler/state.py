@@ -49,7 +49,7 @@ class CrawlState:
     seen_unknown: set[str] = field(default_factory=set)
     #: Template and hints of the site being crawled (learned template loaded at start).
     site_ctx: SiteContext = field(default_factory=lambda: SiteContext(site=""))
-    #: The worker pool for CPU-bound stages, opened and closed by `pipelines.keep_raw`.
+    #: The worker pool for CPU-bound stages, opened and closed by `pipelines.extract_text`.
     pool: Executor | None = None
     #: Set by `pipelines.store_article` when the database took no more writes (disk full).
     store_failed: bool = False

@@ -17,7 +17,6 @@ from crawler.spiders.site import KIND, LINK_DEPTH, Fetch, SiteSpider
 from crawler.state import CrawlState
 from pipelines import store
 from pipelines.extract_text import ExtractPipeline
-from pipelines.keep_raw import RawPagePipeline
 from pipelines.pick_date import DatePipeline
 from pipelines.store_article import StorePipeline, drop_reason
 from pipelines.strip_furniture import FurniturePipeline
@@ -86,7 +85,7 @@ def test_a_stored_article_is_not_requested_again(tmp_path: Path) -> None:
 def test_pipelines_turn_a_page_into_a_stored_article(tmp_path: Path) -> None:
     spider = make_spider(tmp_path)
     crawler = spider.crawler
-    stages = [RawPagePipeline.from_crawler(crawler), ExtractPipeline.from_crawler(crawler),
+    stages = [ExtractPipeline.from_crawler(crawler),
               FurniturePipeline.from_crawler(crawler), DatePipeline.from_crawler(crawler)]
     saver = StorePipeline.from_crawler(crawler)
     stages[0].open_spider()
