@@ -7,13 +7,12 @@ process and across concurrent crawls, and nothing is re-shingled after a restart
 are confirmed by the signatures' estimated Jaccard similarity. A duplicate is linked to the
 earliest copy (`duplicate_of`), never deleted.
 
-Library: datasketch's MinHash (see benchmarks/dupes.py for the figures). rensa computes a
-signature several times faster, but signatures are *persisted*: they must stay comparable
-for years. datasketch 2.0 names its hashing scheme and we pin it (`SCHEME`, with a fixed
-seed), so a future release keeps producing comparable signatures or refuses to mix them;
-rensa versions its algorithm (`ALGORITHM_VERSION`) and a change there would silently split
-every old article from every new one. At ~1 ms per article the signature is a small part of a page's processing (parse and
-extraction take tens of ms), so the speed-up does not pay for that risk.
+Scheme: datasketch 2.0's MinHash, `affine32` (see benchmarks/dupes.py for the figures; rensa
+is faster, but signatures are *persisted* and must stay comparable for years: datasketch
+names and pins its scheme, rensa versions its algorithm). The signature is computed here
+with numpy in datasketch's exact arithmetic (a test compares the two) rather than by
+importing datasketch: its package import pulls scipy for LSH tuning tarikh does not use,
+66 MB of resident memory in every crawl and writer process.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from pipelines import store
 from pipelines.store import dupes as sql
@@ -56,7 +54,27 @@ def shingle_hash(gram: bytes) -> int:
     return zlib.crc32(gram)
 
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=shingle_hash)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2.0's affine32 permutations h -> a*h + b mod 2^32 (odd a), from the same
+    seeded generator, so signatures are datasketch's own (tests/store/test_dupes.py checks)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations(NUM_PERM, SEED)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, which datasketch's affine schemes apply before permuting: a
+    fixed avalanching bijection, so a structured base hash (CRC-32) permutes like a random one."""
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> np.uint32(16))
+        hv = hv * np.uint32(0x85EBCA6B)
+        hv = hv ^ (hv >> np.uint32(13))
+        hv = hv * np.uint32(0xC2B2AE35)
+        return hv ^ (hv >> np.uint32(16))
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
@@ -79,10 +97,13 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_TEMPLATE.permutations, scheme=SCHEME,
-                hashfunc=shingle_hash)
-    m.update_batch(list(grams))
-    return np.asarray(m.hashvalues, dtype=np.uint32)
+    hv = _fmix32(np.fromiter((shingle_hash(g) for g in grams), dtype=np.uint32, count=len(grams)))
+    sig = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(hv), 4096):  # bounded temporaries for a very long text
+        chunk = hv[start:start + 4096, None]
+        with np.errstate(over="ignore"):  # arithmetic mod 2^32 is the permutation
+            np.minimum(sig, (chunk * _A[None, :] + _B[None, :]).min(axis=0), out=sig)
+    return sig
 
 
 def band_keys(sig: np.ndarray) -> list[int]:

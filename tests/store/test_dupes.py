@@ -119,3 +119,19 @@ def test_dupes_command_lists_clusters_and_rebuild_gives_the_same_links(filled: P
     assert "4 copies" in collapsed
     missing = tarikh("dupes", "--db", str(filled.parent / "none.db"), check=False)
     assert missing.returncode == 3 and "no database" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_signatures_are_datasketchs_own() -> None:
+    """The numpy signature is datasketch 2.0's affine32 MinHash with the same base hash."""
+    from datasketch import MinHash
+
+    from pipelines.article import dupes
+
+    for text in TEXTS[:20]:
+        grams = dupes.shingles(text)
+        if len(grams) < dupes.MIN_SHINGLES:
+            continue
+        m = MinHash(num_perm=dupes.NUM_PERM, seed=dupes.SEED, scheme=dupes.SCHEME,
+                    hashfunc=dupes.shingle_hash)
+        m.update_batch(list(grams))
+        assert (dupes.signature(text) == m.hashvalues.astype("uint32")).all()
