@@ -40,3 +40,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("screenshots")
         for path in _screenshots:
             terminalreporter.write_line(str(path))
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> Path:
+    """An empty profiles folder for a test's own site profiles (`TARIKH_SITES`)."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    return folder

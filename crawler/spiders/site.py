@@ -4,6 +4,13 @@ It walks sitemaps (indexes, lastmod), feeds, listing pages with their pagination
 zero-config mode, every in-site link; it asks for a stored article again only when told
 to (`refresh_after`) or when the sitemap says it changed, and then conditionally
 (ETag / Last-Modified), so a scheduled run downloads what is new and little else.
+
+Why not `scrapy.spiders.SitemapSpider`: its `_parse_sitemap` turns each `<loc>` into a plain
+`Request(loc, callback)`, while tarikh must decide per entry before fetching (known and fresh:
+skip; changed since our copy: a conditional request with ETag/If-Modified-Since; outside a
+backfill's range by URL date or lastmod: skip, counted) and give every request its kind and
+errback. `sitemap_filter` can only drop entries, not shape their requests. So the walk is
+ours, on Scrapy's own parts: `Sitemap`, `sitemap_urls_from_robots`, `gunzip` with a size cap.
 """
 
 from __future__ import annotations

@@ -252,7 +252,8 @@ def jalali_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
     if not (JALALI_YEARS[0] <= year <= JALALI_YEARS[1]):
         return None
     try:
-        return jdatetime.date(year, month, day).togregorian()
+        day_: dt.date = jdatetime.date(year, month, day).togregorian()
+        return day_
     except ValueError:
         return None
 

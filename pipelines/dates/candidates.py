@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -344,7 +345,7 @@ def _dateline_region(title: lxml.html.HtmlElement | None) -> lxml.html.HtmlEleme
 
 
 def _scan_nodes(
-    nodes, out: list[DateCandidate], title: lxml.html.HtmlElement | None,
+    nodes: Iterable[Any], out: list[DateCandidate], title: lxml.html.HtmlElement | None,
     settles: Callable[[list[DateCandidate]], bool] | None = None,
 ) -> bool:
     """Read the scan's nodes in document order into candidates; with ``settles``, stop as soon
@@ -394,7 +395,7 @@ def _scan_nodes(
     return settles is not None and len(out) > seen and settles(out)
 
 
-def _time_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> None:
+def _time_candidate(el: lxml.html.HtmlElement, state: _Scan, ctx: float, cue: str, pos: int) -> None:
     value = el.get("datetime") or el.get("title") or el.text_content()
     if not value or not value.strip():
         return
@@ -411,7 +412,7 @@ def _time_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> None:
     state.out.append(DateCandidate("time", " ".join(value.split())[:80], weight, pos))
 
 
-def _byline_candidate(el, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
+def _byline_candidate(el: lxml.html.HtmlElement, state: _Scan, ctx: float, cue: str, pos: int) -> bool:
     if len(el) > 12:
         return False
     text = " ".join(" ".join(el.itertext()).split())

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pipelines.dates.calendars import (
     GREGORIAN,
@@ -445,7 +446,7 @@ def _fallback(text: str) -> ParsedDate | None:
 
 
 @lru_cache(maxsize=1)
-def _date_data_parser():
+def _date_data_parser() -> Any:
     """Imported and built on first use only: its import and language data cost 0.1–1 s."""
     from dateparser.date import DateDataParser
 

@@ -321,7 +321,7 @@ def _link_chars(el: etree._Element) -> int:
 _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "li", "dd"))
 
 
-def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict]:
+def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict[etree._Element, float]]:
     scores: dict[etree._Element, float] = {}
     get = scores.get
     for u in units:
@@ -348,7 +348,7 @@ def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict]:
     return best, scores
 
 
-def _siblings(best: etree._Element, scores: dict) -> set:
+def _siblings(best: etree._Element, scores: dict[etree._Element, float]) -> set[etree._Element]:
     chosen = {best}
     parent = best.getparent()
     if parent is None:
@@ -391,7 +391,7 @@ def _declares_article(el: etree._Element) -> bool:
     """The page itself says this element is the article (``<article>``, articleBody): the
     text does not continue outside it. (Class names do not count: pages cut one body into
     several ``article-body`` chunks.)"""
-    return el.tag == "article" or el.get("itemprop") == "articleBody"
+    return bool(el.tag == "article" or el.get("itemprop") == "articleBody")
 
 
 def _is_teaser(u: _Unit) -> bool:
@@ -463,7 +463,7 @@ def _widen(best: etree._Element, units: list[_Unit]) -> etree._Element:
     return root
 
 
-def _within(el: etree._Element, roots: set) -> bool:
+def _within(el: etree._Element | None, roots: set[etree._Element]) -> bool:
     while el is not None:
         if el in roots:
             return True

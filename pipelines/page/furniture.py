@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.page.vocab import DATE_GLUE, MONTH_WORDS, WEEKDAYS
 
@@ -292,12 +292,12 @@ class SiteTemplate:
             return False
         return self.counts.get(fingerprint(block), 0) >= self.threshold(block)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"version": 1, "pages_seen": self.pages_seen, "counts": self.counts,
                 "page_keys": list(self.page_keys)}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> SiteTemplate:
+    def from_json(cls, data: dict[str, Any] | None) -> SiteTemplate:
         """The template stored as `to_json` gave it; an empty one (relearned, with a warning)
         for a stored value of another shape, so a damaged row never stops a site's runs."""
         tpl = cls()
@@ -312,11 +312,11 @@ class SiteTemplate:
             return cls()
         return tpl
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         return (SiteTemplate.from_json, (self.to_json(),))
 
 
-def _pattern_match(patterns: list[re.Pattern], block: str) -> bool:
+def _pattern_match(patterns: list[re.Pattern[str]], block: str) -> bool:
     return any(p.search(block) for p in patterns)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -43,7 +44,7 @@ def clean_field(value: str) -> str:
     return " ".join(unescape(value).split())
 
 
-def walk_jsonld(data: object) -> Iterator[dict]:
+def walk_jsonld(data: object) -> Iterator[dict[str, Any]]:
     """Every dict in a JSON-LD document, in document order (pre-order), 6 levels deep at most
     and 50 items of a list; iterative, as graphs of hundreds of objects are common."""
     stack: list[tuple[object, int]] = [(data, 0)]
@@ -61,7 +62,7 @@ def walk_jsonld(data: object) -> Iterator[dict]:
         stack.extend((child, depth + 1) for child in reversed(children))
 
 
-def jsonld_types(obj: dict) -> set[str]:
+def jsonld_types(obj: dict[str, Any]) -> set[str]:
     t = obj.get("@type")
     return {str(x) for x in (t if isinstance(t, list) else [t]) if x}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 
@@ -41,12 +43,12 @@ def is_xpath(selector: str) -> bool:
     return selector.lstrip().startswith(("/", "("))
 
 
-def select_any(tree: etree._Element, selector: str) -> list:
+def select_any(tree: etree._Element, selector: str) -> list[Any]:
     """Elements or strings (XPath attribute and text results); [] for a bad selector."""
     try:
         if is_xpath(selector):
             res = tree.xpath(selector)
             return list(res) if isinstance(res, list) else []
-        return tree.cssselect(selector)
+        return list(tree.cssselect(selector))
     except Exception:  # noqa: BLE001 - a profile's typo must not crash a crawl
         return []

@@ -224,7 +224,7 @@ def connect_existing(path: str | Path) -> sqlite_utils.Database:
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("pragma user_version").fetchone()[0]
+    return int(db.execute("pragma user_version").fetchone()[0])
 
 
 #: SQLite's header field for "which application's file is this": "trkh".
@@ -421,7 +421,7 @@ def rebuild_search_index(db: sqlite_utils.Database) -> int:
     return count
 
 
-def iter_rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> Iterator[dict]:
+def iter_rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
     """Stream query rows as dicts (a cursor, never a list), for flat-memory exports."""
     cursor = db.execute(sql, list(params))
     names = [d[0] for d in cursor.description]

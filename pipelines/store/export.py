@@ -142,7 +142,7 @@ def export(
     return count
 
 
-def _write_csv(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+def _write_csv(rows: Iterator[dict[str, Any]], columns: list[tuple[str, str]], out: BinaryIO) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text)
@@ -157,7 +157,7 @@ def _write_csv(rows: Iterator[dict], columns: list[tuple[str, str]], out: Binary
     return count
 
 
-def _write_jsonl(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+def _write_jsonl(rows: Iterator[dict[str, Any]], columns: list[tuple[str, str]], out: BinaryIO) -> int:
     count = 0
     buf: list[str] = []
     for row in rows:
@@ -224,7 +224,7 @@ def has_time(value: object) -> bool | None:
     return "T" in str(value) or " " in str(value).strip()
 
 
-def arrow_schema(columns: list[tuple[str, str]]):  # -> pyarrow.Schema
+def arrow_schema(columns: list[tuple[str, str]]) -> Any:  # pyarrow.Schema (imported lazily)
     """Parquet column types: timestamps for the date columns, else SQLite's declared types."""
     import pyarrow as pa
 
@@ -247,7 +247,7 @@ def arrow_schema(columns: list[tuple[str, str]]):  # -> pyarrow.Schema
     return pa.schema([(name, field_type(name, declared)) for name, declared in columns])
 
 
-def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+def _write_parquet(rows: Iterator[dict[str, Any]], columns: list[tuple[str, str]], out: BinaryIO) -> int:
     import pyarrow.parquet as pq
 
     columns = parquet_columns(columns)
@@ -255,7 +255,7 @@ def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], out: Bi
     names = [name for name, _ in columns]
     count = 0
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
-        batch: list[dict] = []
+        batch: list[dict[str, Any]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
@@ -268,7 +268,7 @@ def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], out: Bi
     return count
 
 
-def _record_batch(batch: list[dict], names: list[str], schema):  # -> pyarrow.RecordBatch
+def _record_batch(batch: list[dict[str, Any]], names: list[str], schema: Any) -> Any:  # pyarrow
     import pyarrow as pa
 
     arrays = []

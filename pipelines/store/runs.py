@@ -193,4 +193,6 @@ def recent_runs(db: sqlite_utils.Database, site: str, limit: int) -> list[dict[s
 
 
 def last_success(db: sqlite_utils.Database, site: str) -> str | None:
-    return db.execute("select max(ended) from runs where site = ? and status = 'ok'", [site]).fetchone()[0]
+    ended: str | None = db.execute(
+        "select max(ended) from runs where site = ? and status = 'ok'", [site]).fetchone()[0]
+    return ended

@@ -64,10 +64,8 @@ def _by_site(db: Path) -> dict[str, list[str]]:
 
 
 def test_two_workers_one_writer_store_every_article_once(redis_server: RedisServer, tmp_path: Path,
-                                                        demo_copy: Path) -> None:
+                                                        demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     env = {"TARIKH_SITES": str(sites)}
     with LocalSiteServer(demo_copy) as one, LocalSiteServer(demo_copy) as two, \
             _writer(redis_server, db, env):
@@ -94,10 +92,8 @@ def test_two_workers_one_writer_store_every_article_once(redis_server: RedisServ
 
 
 def test_a_dead_workers_site_is_crawled_by_another_after_its_lease_expires(
-        redis_server: RedisServer, tmp_path: Path, demo_copy: Path) -> None:
+        redis_server: RedisServer, tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     env = {"TARIKH_SITES": str(sites)}
     client = redis_server.client()
     with LocalSiteServer(demo_copy) as server, _writer(redis_server, db, env):
@@ -129,11 +125,9 @@ def test_a_dead_workers_site_is_crawled_by_another_after_its_lease_expires(
 
 
 def test_a_distributed_backfill_fetches_each_page_once_over_two_workers(
-        redis_server: RedisServer, tmp_path: Path, demo_copy: Path) -> None:
+        redis_server: RedisServer, tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """One run split over two workers through scrapy-redis's shared frontier and dupefilter:
     the same articles as a single-process backfill, each page fetched once by one of them."""
-    sites = tmp_path / "sites"
-    sites.mkdir()
     env = {"TARIKH_SITES": str(sites)}
     since = ("backfill", "news", "--since", "2020-01-01", "--no-throttle")
     single, db = tmp_path / "single.db", tmp_path / "t.db"

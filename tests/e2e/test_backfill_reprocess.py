@@ -37,12 +37,9 @@ def _stored_paths(db: Path) -> list[str]:
 
 
 def test_backfill_killed_half_way_and_resumed_stores_every_article_in_range_once(
-    tmp_path: Path, demo_copy: Path
-) -> None:
+    tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     assert 10 <= len(IN_RANGE) < len(ALL_ARTICLES)
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     env = {**os.environ, "TARIKH_SITES": str(sites)}
     with LocalSiteServer(demo_copy) as server:
         for path in ALL_ARTICLES:
@@ -86,10 +83,8 @@ def test_backfill_killed_half_way_and_resumed_stores_every_article_in_range_once
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo_copy: Path,
-                                                            workers: str) -> None:
+                                                            workers: str, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     env = {"TARIKH_SITES": str(sites)}
     target = MANIFEST["articles"][0]
     doomed = target["paragraphs"][-1]
@@ -111,7 +106,7 @@ def test_reprocess_applies_a_changed_rule_without_a_request(tmp_path: Path, demo
 
 
 
-def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_copy: Path) -> None:
+def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """A site without a sitemap: the profile's archive_url_template gives one archive page per
     month of the range, and only those are fetched."""
     by_month: dict[str, list[dict]] = {}
@@ -124,8 +119,6 @@ def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_co
         page.write_text(f"<html><body><h1>Archive {month}</h1><ul>{links}</ul></body></html>",
                         encoding="utf-8")
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url,
                       start=("/no-home-page.html",), sitemaps=(),
@@ -139,7 +132,7 @@ def test_backfill_walks_month_archives_of_the_range_only(tmp_path: Path, demo_co
     assert sorted(_stored_paths(db)) == sorted(expected) and expected
 
 
-def test_backfill_skips_child_sitemaps_last_modified_before_the_range(tmp_path: Path, demo_copy: Path) -> None:
+def test_backfill_skips_child_sitemaps_last_modified_before_the_range(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """A sitemap index: a child sitemap untouched since before --since holds only older URLs."""
     old = [a for a in MANIFEST["articles"] if a["published"] < "2017"]
     new = [a for a in MANIFEST["articles"] if a["published"] >= "2017"]
@@ -156,8 +149,6 @@ def test_backfill_skips_child_sitemaps_last_modified_before_the_range(tmp_path: 
         "<sitemap><loc>{{BASE}}/sitemap-new.xml</loc><lastmod>2024-06-17</lastmod></sitemap>"
         "</sitemapindex>", encoding="utf-8")
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url, start=())
         tarikh("backfill", "news", "--since", "2018-01-01", "--db", str(db), "--no-throttle",

@@ -31,7 +31,7 @@ def _slow(handler: SiteHandler) -> bool:
     return _respond(200, b"<html><body><p>late</p></body></html>")(handler)
 
 
-def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path) -> None:
+def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     wrong_charset = (
         "<html><head><title>حديقة جديدة</title></head><body><article><h1>حديقة جديدة</h1>"
         f"<p>{ARABIC_PARAGRAPH}</p><p>{ARABIC_PARAGRAPH}</p></article></body></html>"
@@ -49,8 +49,6 @@ def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path) -> None:
     sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("</urlset>", extra + "</urlset>"),
                        encoding="utf-8")
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         for path, hook in bad.items():
             if hook is not None:
@@ -82,7 +80,7 @@ def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path) -> None:
     assert kept.get("en/2020/01/empty.html") in ("empty_text", "failed")
 
 
-def test_a_locked_database_is_a_clear_error_and_loses_nothing(tmp_path: Path, demo_copy: Path) -> None:
+def test_a_locked_database_is_a_clear_error_and_loses_nothing(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """Another writer holding the database past the busy timeout: the run says so and exits 3;
     once the lock is gone the next run stores everything."""
     import sqlite3
@@ -91,8 +89,6 @@ def test_a_locked_database_is_a_clear_error_and_loses_nothing(tmp_path: Path, de
 
     db = tmp_path / "t.db"
     store.connect(db).conn.close()  # an existing database
-    sites = tmp_path / "sites"
-    sites.mkdir()
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("begin immediate")  # an analyst's tool writing, never committing
     env = {"TARIKH_SITES": str(sites), "TARIKH_BUSY_TIMEOUT": "1"}

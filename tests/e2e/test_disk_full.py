@@ -31,9 +31,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_stops_the_run_and_loses_nothing(tmp_path: Path, demo_copy: Path,
-                                                    small_disk: Path) -> None:
-    sites = tmp_path / "sites"
-    sites.mkdir()
+                                                    small_disk: Path, sites: Path) -> None:
     db = small_disk / "t.db"
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url)

@@ -47,10 +47,8 @@ def add_article(site: Path, *, new_path: str = "/en/2026/11/brand-new-story.html
     return new_path
 
 
-def test_three_runs_fetch_only_what_is_new(tmp_path: Path, demo_copy: Path) -> None:
+def test_three_runs_fetch_only_what_is_new(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url)
         _crawl(sites, db)
@@ -88,10 +86,8 @@ def test_three_runs_fetch_only_what_is_new(tmp_path: Path, demo_copy: Path) -> N
     assert [r["id"] for r in listed] == [3, 2, 1]
 
 
-def test_refresh_after_revalidates_and_updates_changed_articles(tmp_path: Path, demo_copy: Path) -> None:
+def test_refresh_after_revalidates_and_updates_changed_articles(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url)
         _crawl(sites, db)
@@ -113,10 +109,8 @@ def test_refresh_after_revalidates_and_updates_changed_articles(tmp_path: Path, 
     assert after[url]["first_seen"] == before[url]["first_seen"]
 
 
-def test_a_second_run_of_the_same_site_exits_3_while_one_holds_the_lock(tmp_path: Path) -> None:
+def test_a_second_run_of_the_same_site_exits_3_while_one_holds_the_lock(tmp_path: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     write_profile(sites / "news.toml", name="news", base="http://127.0.0.1:9")
     with SiteLock(db, "news"):
         proc = _crawl(sites, db, check=False)
@@ -143,10 +137,8 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
     SiteLock(db, "news").acquire().release()
 
 
-def test_a_dead_site_is_an_unhealthy_run(tmp_path: Path) -> None:
+def test_a_dead_site_is_an_unhealthy_run(tmp_path: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     empty = tmp_path / "empty"
     empty.mkdir()
     with LocalSiteServer(empty) as server:  # every page 404
@@ -159,7 +151,7 @@ def test_a_dead_site_is_an_unhealthy_run(tmp_path: Path) -> None:
     assert health.returncode == 1 and "BAD news" in health.stdout
 
 
-def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_copy: Path) -> None:
+def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """A feed-only profile finds articles through RSS; a newer sitemap <lastmod> than the
     stored copy makes the next run re-check exactly that article (conditionally)."""
     items = "".join(
@@ -171,8 +163,6 @@ def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_cop
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
         encoding="utf-8")
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "feedonly.toml", name="feedonly", base=server.base_url, start=(),
                       sitemaps=(), feeds=("/feed.rss",))
@@ -195,10 +185,8 @@ def test_feed_and_sitemap_lastmod_drive_what_is_fetched(tmp_path: Path, demo_cop
     assert run["not_modified"] == 1 and run["articles_new"] == 0
 
 
-def test_quiet_under_cron_and_logs_to_a_file(tmp_path: Path, demo_copy: Path) -> None:
+def test_quiet_under_cron_and_logs_to_a_file(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     log = tmp_path / "crawl.log"
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url)
@@ -212,10 +200,8 @@ def test_quiet_under_cron_and_logs_to_a_file(tmp_path: Path, demo_copy: Path) ->
     assert report["template_pages"] >= len(ARTICLE_PATHS)
 
 
-def test_crawl_all_runs_every_profile_and_reports_the_worst_exit(tmp_path: Path, demo_copy: Path) -> None:
+def test_crawl_all_runs_every_profile_and_reports_the_worst_exit(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     empty = tmp_path / "empty"
     empty.mkdir()
     with LocalSiteServer(demo_copy) as good, LocalSiteServer(empty) as dead:
@@ -229,14 +215,12 @@ def test_crawl_all_runs_every_profile_and_reports_the_worst_exit(tmp_path: Path,
     assert len(rows(db, "select url from articles where site = 'news'")) == len(ARTICLE_PATHS)
 
 
-def test_a_terminal_gets_a_progress_line(tmp_path: Path, demo_copy: Path) -> None:
+def test_a_terminal_gets_a_progress_line(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     """On a terminal (a pty here) the run shows its progress and a summary; under cron it
     is silent (test_quiet_under_cron_and_logs_to_a_file)."""
     import pty
 
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with LocalSiteServer(demo_copy) as server:
         write_profile(sites / "news.toml", name="news", base=server.base_url)
         leader, follower = pty.openpty()
@@ -262,14 +246,12 @@ def test_a_terminal_gets_a_progress_line(tmp_path: Path, demo_copy: Path) -> Non
     assert "run 1 ok" in text  # the closing summary
 
 
-def test_a_down_site_under_cron_says_which_errors_in_one_line_each(tmp_path: Path) -> None:
+def test_a_down_site_under_cron_says_which_errors_in_one_line_each(tmp_path: Path, sites: Path) -> None:
     """Quiet (no terminal, no -v): no Scrapy tracebacks (robots.txt included), one line that
     names the errors (issue 12.6)."""
     import socket
 
     db = tmp_path / "t.db"
-    sites = tmp_path / "sites"
-    sites.mkdir()
     with socket.socket() as s:  # a port the OS just handed out and nobody listens on
         s.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{s.getsockname()[1]}"
