@@ -48,6 +48,13 @@ class ExtractPipeline(Stage):
     def close_spider(self) -> None:
         if self.state.pool is not None:
             self.state.pool.shutdown(wait=True, cancel_futures=True)
+        stats = self.crawler.stats
+        missed = stats.get_value("tarikh/extract_text/body_selector_missed", 0) if stats else 0
+        if missed:  # a profile check can only parse the selector; pages show whether it fits
+            pages = stats.get_value("tarikh/extract_text/pages", 0)
+            logger.warning("the profile's body selector %r matched nothing on %d of %d pages "
+                           "(their text was found automatically)",
+                           self.state.profile.rules.body_selector, missed, pages)
 
     async def process_item(self, item: PageItem) -> PageItem:
         profile = self.state.profile
@@ -68,5 +75,7 @@ class ExtractPipeline(Stage):
         item.body = None  # the packed copy is kept; free the rest early
         for step, seconds in analysis.cpu.items():
             self.add_cpu(step, seconds)
+        if analysis.page.body_selector_missed:
+            self.count("body_selector_missed")
         self.count("pages")
         return item

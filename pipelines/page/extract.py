@@ -50,6 +50,9 @@ class ExtractedPage:
     # per-site template learns from these: a block repeating across the site's pages is
     # furniture wherever the main-content pass happened to put it.
     page_blocks: list[str] = field(default_factory=list)
+    #: The profile's body selector matched nothing here (the text was found automatically):
+    #: on every page of a site, the selector is wrong and the operator should hear of it.
+    body_selector_missed: bool = False
 
 
 @dataclass(slots=True)
@@ -560,4 +563,5 @@ def extract(tree: lxml.html.HtmlElement, url: str, *, rules: ExtractionRules | N
         canonical_url=meta.canonical or (url or None), site_name=meta.site_name,
         description=meta.description, author=meta.author, kind=kind,
         page_blocks=page_blocks,
+        body_selector_missed=bool(rules and rules.body_selector and not containers),
     )

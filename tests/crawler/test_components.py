@@ -31,10 +31,10 @@ PAGE = b"""<html lang="en"><head><title>Harbour Bridge Reopens | Example News</t
 </article><footer>Copyright 2021 Example News</footer></body></html>"""
 
 
-def make_spider(tmp_path: Path, **settings: object) -> SiteSpider:
+def make_spider(tmp_path: Path, profile_extra: dict | None = None, **settings: object) -> SiteSpider:
     profile = profile_from_dict({
         "name": "example", "start_urls": ["https://news.example/"],
-        "article_url_patterns": [r"/\d{4}/\d{2}/[^/]+$"],
+        "article_url_patterns": [r"/\d{4}/\d{2}/[^/]+$"], **(profile_extra or {}),
     })
     crawler = get_crawler(SiteSpider, {"TARIKH_DB": str(tmp_path / "t.db"), "TARIKH_WORKERS": 0,
                                        **settings})
@@ -134,3 +134,14 @@ def test_a_page_that_fails_extraction_is_kept_raw_and_dropped(tmp_path: Path) ->
 def test_drop_reason(kind: str, hint: bool | None, text: str, published: str | None,
                      expected: str | None) -> None:
     assert drop_reason(kind, hint, text, published, date(2021, 1, 1), date(2021, 12, 31)) == expected
+
+
+def test_a_body_selector_that_matches_nothing_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    spider = make_spider(tmp_path, {"selectors": {"body": "div.story-body-that-does-not-exist"}})
+    extract = ExtractPipeline.from_crawler(spider.crawler)
+    extract.open_spider()
+    item = asyncio.run(extract.process_item(page_item()))
+    assert item.analysis is not None and "eighteen months" in " ".join(item.analysis.page.blocks)
+    with caplog.at_level("WARNING"):
+        extract.close_spider()
+    assert "matched nothing on 1 of 1 pages" in caplog.text
