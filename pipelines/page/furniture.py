@@ -173,8 +173,66 @@ _TOTAL_WORDS = ("total", "toplam", "إجمالي", "مجموع", "کل")
 _COPYRIGHT_PIECES = ("©", "&copy;", "(c)", "copyr", "all r", "sakl", "حقوق", "محفوظ")
 
 
+#: Words of a view/visit/read counter or a reading-time line, in en/ar/tr/fa; a counter line
+#: has one of the _COUNTER_HEADS and nothing but these words and numbers.
+_COUNTER_HEADS = frozenset("""
+views view visits visitors hits reads pageviews
+الزيارات زيارات زيارة المشاهدات مشاهدات مشاهدة القراءات قراءات قراءة الزوار زوار
+okunma görüntülenme görüntüleme okundu tıklanma hit
+بازدید بازدیدها مشاهده
+reading okuma للقراءة مطالعه
+""".split())
+_COUNTER_LINE_WORDS = _COUNTER_HEADS | frozenset("""
+read times time total count number of min mins minute minutes
+عدد مرة مرات دقيقة دقائق وقت
+sayısı sayisi kez defa dk dakika süresi toplam
+تعداد بار دقیقه زمان
+""".split())
+
+
+def _is_counter_line(t: str) -> bool:
+    """'Views: 1,234', 'عدد الزيارات: 2950', 'Okunma: 1.245', 'بازدید: ۱۲۳۴', 'Reading time: 3 min':
+    a short line that is a counter's label and its number and nothing else is a counter on any
+    site, never a sentence of an article."""
+    if len(t) > 60 or not _DIGITS.search(t):
+        return False
+    words = _tokens(_DIGITS.sub(" ", t))
+    return (0 < len(words) <= 5 and any(w in _COUNTER_HEADS for w in words)
+            and all(w in _COUNTER_LINE_WORDS for w in words))
+
+
+#: The first item of a breadcrumb trail: the site's home page.
+_HOME_WORDS = ("home", "homepage", "anasayfa", "ana sayfa", "الرئيسية", "الصفحة الرئيسية",
+               "خانه", "صفحه اصلی", "صفحه نخست")
+_CRUMB_SEPARATORS = re.compile(r"\s*(?:»|›|>|/|\||←|→|«|‹|<)\s*")
+_SENTENCE_MARK = re.compile(r"[.!?؟;,،:]")
+#: Words that make a phrase of a run of words (a trail of section names has none of them).
+_PHRASE_GLUE = frozenset("""
+is are was the a an of to and in on at where for with my your our
+ve bir bu da de ile için
+في من على إلى الى أن عن مع هو هي
+و در به از که است را با
+""".split())
+
+
+def _is_breadcrumb(t: str) -> bool:
+    """'Home » News » Economy', 'الرئيسية أخبار اقتصاد' (separators lost in a text dump): a
+    short trail that starts at the home page, with no number and no sentence punctuation, is
+    navigation on any site."""
+    if len(t) > 120 or _DIGITS.search(t) or not t.startswith(_HOME_WORDS):
+        return False
+    items = [i for i in _CRUMB_SEPARATORS.split(t) if i]
+    if len(items) >= 2 and all(len(i.split()) <= 4 and not _SENTENCE_MARK.search(i) for i in items):
+        return True
+    words = t.split()  # separators lost: a trail of section names, not a phrase
+    return (2 <= len(words) <= 5 and not _SENTENCE_MARK.search(t)
+            and not any(w in _PHRASE_GLUE for w in words))
+
+
 def _is_counter(t: str) -> bool:
     if "(" in t and len(_DATE_COUNT.findall(t)) >= 2:
+        return True
+    if _is_counter_line(t) or _is_breadcrumb(t):
         return True
     if any(w in t for w in _TOTAL_WORDS) and _TOTAL.search(t):
         rest = _COUNTER_WORDS.sub(" ", _DIGITS.sub(" ", t))
