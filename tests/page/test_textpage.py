@@ -82,3 +82,19 @@ def test_empty_and_junk_text_never_crash() -> None:
         assert page.blocks == [] or all(b.strip() for b in page.blocks)
     page, _ = extract_text_page("")
     assert page.title is None and page.kind == "other"
+
+
+def test_text_dump_with_breadcrumb_dateline_above_title_and_counter() -> None:
+    """A breadcrumb is not the title, the dateline above the title is the date, the visit
+    counter is not text (issue 9's text-dump cases)."""
+    from pipelines.article.process import SiteContext, analyse_text, process_analysis
+
+    dump = ("موقع الأخبار اليومية\nالرئيسية أخبار اقتصاد\n19.11.2021\n"
+            "ارتفاع صادرات الزيتون إلى مستوى قياسي\n"
+            "أعلنت وزارة الزراعة اليوم أن صادرات زيت الزيتون بلغت مستوى قياسيا خلال الموسم الحالي.\n"
+            "وقال المتحدث باسم الوزارة إن الأسواق الأوروبية استوعبت معظم الكميات المصدرة هذا العام.\n"
+            "عدد الزيارات: 2950\n")
+    record = process_analysis("https://e.example/x", analyse_text(dump), SiteContext(site="e"))
+    assert record["title"] == "ارتفاع صادرات الزيتون إلى مستوى قياسي"
+    assert record["published"] == "2021-11-19"
+    assert "2950" not in record["text"] and "الرئيسية" not in record["text"]
