@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from crawler.cli.common import Command, add_db, emit, iso_date, open_existing_db
-from crawler.runs.verdict import EXIT_OK, EXIT_USAGE
+from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE
 
 
 def _search_args(p: argparse.ArgumentParser) -> None:
@@ -33,6 +32,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.add_argument("--collapse", action="store_true",
                    help="one row per story: earliest copies only, with a `copies` column")
+    p.add_argument("--excel-safe", action="store_true",
+                   help="CSV: prefix cells starting with = + - @ with ' so a spreadsheet shows, not runs, them")
 
 
 def _dupes_args(p: argparse.ArgumentParser) -> None:
@@ -78,15 +79,23 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.store.export import export
+    from pipelines.store.export import ExportError, export
 
     db = open_existing_db(args.db)
     if args.format == "warc":
         return _export_warc(db, args)
+    if args.excel_safe and args.format != "csv":
+        print("tarikh export: --excel-safe applies to --format csv only", file=sys.stderr)
+        return EXIT_USAGE
     out = args.output or sys.stdout.buffer
-    count = export(db, args.format, out, site=args.site,
-                   since=args.since.isoformat() if args.since else None,
-                   until=args.until.isoformat() if args.until else None, collapse=args.collapse)
+    try:
+        count = export(db, args.format, out, site=args.site,
+                       since=args.since.isoformat() if args.since else None,
+                       until=args.until.isoformat() if args.until else None,
+                       collapse=args.collapse, excel_safe=args.excel_safe)
+    except ExportError as exc:
+        print(f"tarikh export: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     print(f"exported {count} {'stories' if args.collapse else 'articles'}", file=sys.stderr)
     return EXIT_OK
 
@@ -136,9 +145,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _export_warc(db: object, args: argparse.Namespace) -> int:
-    import os
 
     from pipelines.article.warc import write_warc
+    from pipelines.store.export import output_file
 
     if args.since or args.until or args.collapse:
         print("tarikh export: --format warc exports raw pages; only --site applies", file=sys.stderr)
@@ -146,14 +155,8 @@ def _export_warc(db: object, args: argparse.Namespace) -> int:
     if not args.output or args.output == "-":
         count = write_warc(db, sys.stdout.buffer, site=args.site)
     else:
-        target = Path(args.output)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(tmp, "wb") as file:
-                count = write_warc(db, file, site=args.site)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with output_file(args.output) as file:
+            count = write_warc(db, file, site=args.site)
     print(f"exported {count} raw pages as WARC", file=sys.stderr)
     return EXIT_OK
 

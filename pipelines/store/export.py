@@ -26,8 +26,10 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -107,6 +109,7 @@ def export(
     since: str | date | None = None,
     until: str | date | None = None,
     collapse: bool = False,
+    excel_safe: bool = False,
 ) -> int:
     """Write the selected articles to `out` (a binary stream, a path, or "-" for stdout).
 
@@ -125,31 +128,68 @@ def export(
     if collapse:
         columns = [*columns, ("copies", "INTEGER")]
     rows = store.iter_rows(db, sql, params)
-    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
+    if excel_safe and fmt != "csv":
+        raise ExportError("--excel-safe applies to CSV only")
+    writers: dict[str, Callable[[Iterator[dict[str, Any]], list[tuple[str, str]], BinaryIO], int]] = {
+        "csv": partial(_write_csv, safe=excel_safe), "jsonl": _write_jsonl,
+        "parquet": _write_parquet}
+    writer = writers[fmt]
     if isinstance(out, str | Path) and str(out) != "-":
-        target = Path(out)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(tmp, "wb") as file:
-                count = writer(rows, columns, file)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return count
+        with output_file(out) as file:
+            return writer(rows, columns, file)
     stream: BinaryIO = sys.stdout.buffer if isinstance(out, str | Path) else out
     count = writer(rows, columns, stream)
     stream.flush()
     return count
 
 
-def _write_csv(rows: Iterator[dict[str, Any]], columns: list[tuple[str, str]], out: BinaryIO) -> int:
+@contextmanager
+def output_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A regular file written whole or not at all: a temporary file beside it, renamed at the
+    end, so an interrupted export never leaves a truncated file. Never a special file: a FIFO,
+    a device or a directory named as the output is refused (ExportError), not replaced (as root
+    it replaced /dev/full); a symlink is followed to the file it names. A full disk or a
+    missing folder is an ExportError too, one line for the CLI."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        kind = "a directory" if target.is_dir() else "not a regular file"
+        raise ExportError(f"{path} is {kind}: give a file name (or write to stdout)")
+    if not target.parent.is_dir():
+        raise ExportError(f"no folder {target.parent} for {path}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as file:
+            yield file
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP's CSV injection
+#: list): a site's title "=HYPERLINK(…)" must not run in an analyst's Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: object) -> object:
+    """The cell as text a spreadsheet shows, not runs: a leading apostrophe before a formula
+    start (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _write_csv(rows: Iterator[dict[str, Any]], columns: list[tuple[str, str]], out: BinaryIO,
+               *, safe: bool = False) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text)
         writer.writerow([name for name, _ in columns])
         count = 0
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row.values()])
+            cells = ["" if v is None else v for v in row.values()]
+            writer.writerow([excel_safe(c) for c in cells] if safe else cells)
             count += 1
         text.flush()
     finally:

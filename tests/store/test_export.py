@@ -204,3 +204,38 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_export_until_the_last_representable_day_is_no_bound(db) -> None:
     out = io.BytesIO()
     assert export(db, "jsonl", out, until="9999-12-31") == len(CORPUS)
+
+
+def test_export_never_replaces_a_special_file_or_writes_into_a_folder(db, tmp_path: Path) -> None:
+    import os
+
+    from pipelines.store.export import ExportError
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="not a regular file"):
+        export(db, "csv", fifo)
+    assert fifo.is_fifo()
+    with pytest.raises(ExportError, match="a directory"):
+        export(db, "csv", tmp_path)
+    with pytest.raises(ExportError, match="no folder"):
+        export(db, "csv", tmp_path / "missing" / "out.csv")
+    null_link = tmp_path / "null.csv"
+    null_link.symlink_to("/dev/null")
+    with pytest.raises(ExportError):
+        export(db, "jsonl", null_link)
+    assert null_link.is_symlink() and Path("/dev/null").is_char_device()
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert export(db, "csv", link) == len(CORPUS)  # a link to a file writes the file
+    assert link.is_symlink() and real.read_text().startswith("url,")
+
+
+def test_excel_safe_csv_cells(tmp_path: Path) -> None:
+    from pipelines.store.export import excel_safe
+
+    assert excel_safe("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert excel_safe("+1 555") == "'+1 555" and excel_safe("@cmd") == "'@cmd"
+    assert excel_safe("Plain title") == "Plain title" and excel_safe(42) == 42
