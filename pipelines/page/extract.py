@@ -491,16 +491,29 @@ def _dedupe_title(blocks: list[str], title: str | None) -> list[str]:
     return [b for b in blocks if not same_text(b, title)]
 
 
+#: Under this many characters of main text, tarikh's own pass has failed: ask trafilatura.
+FALLBACK_BELOW = 200
+
+
 def _fallback(tree: lxml.html.HtmlElement) -> list[str]:
+    """A second opinion when tarikh's own pass found almost nothing: trafilatura, precise
+    first; when that finds almost nothing too, its default (recall) mode, since a page whose
+    text both precise passes missed is better served by recall (Blogger and CMS pages whose
+    text sits in widgets gave 12 characters precise, 3,851 default)."""
     try:
         import trafilatura
     except ImportError:  # pragma: no cover
         return []
-    try:
-        text = trafilatura.extract(tree, include_comments=False, favor_precision=True) or ""
-    except Exception:  # noqa: BLE001 - the fallback must never break the pass
-        return []
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    lines: list[str] = []
+    for precise in (True, False):
+        try:
+            text = trafilatura.extract(tree, include_comments=False, favor_precision=precise) or ""
+        except Exception:  # noqa: BLE001 - the fallback must never break the pass
+            return lines
+        lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+        if sum(map(len, lines)) >= FALLBACK_BELOW:
+            break
+    return lines
 
 
 def _clean_units(units: list[_Unit], title: str | None) -> list[str]:
@@ -549,7 +562,7 @@ def extract(tree: lxml.html.HtmlElement, url: str, *, rules: ExtractionRules | N
         if best is not None:
             roots = _siblings(_widen(best, w.units), scores)
             blocks = _clean_units([u for u in w.units if _within(u.el, roots)], title)
-        if sum(len(b) for b in blocks) < 200:
+        if sum(len(b) for b in blocks) < FALLBACK_BELOW:
             alt = _dedupe_title(_fallback(tree), title)
             if sum(len(b) for b in alt) > sum(len(b) for b in blocks):
                 blocks = alt

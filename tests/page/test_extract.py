@@ -317,3 +317,21 @@ def test_formulas_are_text_and_menu_matches_at_a_word_start() -> None:
     page = extract(parse_html(_article(inner)), "")
     assert "whenever a≠0 in" in page.blocks[0]
     assert not any("weather" in b for b in page.blocks)
+
+
+def test_the_second_opinion_falls_back_to_recall_when_precision_finds_nothing(monkeypatch) -> None:
+    """Our pass found almost nothing, trafilatura's precise mode too: its default mode decides."""
+    import trafilatura
+
+    from pipelines.page import extract as extract_module
+
+    calls: list[bool] = []
+
+    def fake_extract(tree, include_comments=False, favor_precision=False):
+        calls.append(favor_precision)
+        return "May 19, 2020" if favor_precision else "A long paragraph of the post. " * 20
+
+    monkeypatch.setattr(trafilatura, "extract", fake_extract)
+    lines = extract_module._fallback(parse_html(b"<html><body><p>x</p></body></html>"))
+    assert calls == [True, False]
+    assert sum(map(len, lines)) >= extract_module.FALLBACK_BELOW
