@@ -63,6 +63,7 @@ class StorePipeline(Stage):
     rows to the writer's stream instead (crawler.cluster), which commits and counts them."""
 
     name = "store_article"
+    opened = False  # Scrapy closes every stage, also when another one failed to open
 
     def open_spider(self) -> None:
         state = self.state
@@ -77,6 +78,7 @@ class StorePipeline(Stage):
                 state.run_id = self.sender.start_run(state.profile.name, state.mode, {})
             assert state.run_id is not None
             self.run_id: int = state.run_id
+            self.opened = True
             return
         self.db = store.connect(state.db_path)
         self.owns_run = state.run_id is None
@@ -87,6 +89,7 @@ class StorePipeline(Stage):
         self.batch = store.BatchWriter(self.db)
         self.flusher = task.LoopingCall(self.flush)
         self.flusher.start(self.batch.max_seconds, now=False)
+        self.opened = True
 
     def write(self, fn: Callable[..., T], *args: Any, label: str,
               on_commit: Callable[[T], None] | None = None, **kwargs: Any) -> T:
@@ -229,6 +232,8 @@ class StorePipeline(Stage):
         store.save_template(self.db, ctx.site, ctx.template.to_json(), ctx.template.pages_seen)
 
     def close_spider(self) -> None:
+        if not self.opened:
+            return
         state = self.state
         if self.sender is not None:
             self._save_template()

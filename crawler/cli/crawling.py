@@ -100,9 +100,18 @@ def error_line(site: str, counters: Any, shown: int = 5) -> str:
     what went wrong, in one line a cron mail can show."""
     samples = counters.error_samples[:shown]
     more = counters.errors - len(samples)
-    text = "; ".join(s.split(": ", 1)[0] if not s.startswith("HTTP ") else s for s in samples)
+    text = "; ".join(_short(s) for s in samples)
     return (f"{site}: {counters.errors} error{'s' * (counters.errors != 1)}: {text}"
             + (f"; and {more} more (tarikh runs --json)" if more > 0 else ""))
+
+
+def _short(sample: str) -> str:
+    """'ConnectionRefusedError http://…: Connection was refused …' → the what and where, and
+    the start of why (the run log keeps the whole)."""
+    what, _, why = sample.partition(": ")
+    if sample.startswith("HTTP ") or not why:
+        return sample
+    return f"{what} ({why[:60]}{'…' if len(why) > 60 else ''})"
 
 
 def _options(args: argparse.Namespace, **extra: Any) -> RunOptions:

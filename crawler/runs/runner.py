@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -173,11 +174,27 @@ def run_crawl(profile: SiteProfile, db_path: str, opts: RunOptions) -> RunOutcom
         lock.release()
 
 
+class _ScrapyStartFailureNoise(logging.Filter):
+    """When a stage fails to open, Scrapy still sends spider_closed, and its CoreStats asserts
+    on a start time it never set: a traceback about Scrapy's bookkeeping, not the failure,
+    which the run reports in one line (`could not start: …`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if not isinstance(exc, AssertionError):
+            return True
+        frames = traceback.extract_tb(exc.__traceback__)
+        return not any(f.filename.endswith("corestats.py") for f in frames)
+
+
 def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCounters, str | None, float]:
     """One Scrapy crawl: its counters, why it ended, its duration. A stage (or the spider)
     that failed to start ends it as 'start_failed' — nothing was crawled, never 'ok'; a
     database that took no more writes as 'store_failed'; a budget reached is a normal end."""
     process = CrawlerProcess(settings)
+    signal_log = logging.getLogger("scrapy.utils.signal")  # where Scrapy logs handler errors
+    if not any(isinstance(f, _ScrapyStartFailureNoise) for f in signal_log.filters):
+        signal_log.addFilter(_ScrapyStartFailureNoise())
     crawler = process.create_crawler(SiteSpider)
     failures: list[Any] = []
     process.crawl(crawler, profile=profile).addErrback(failures.append)

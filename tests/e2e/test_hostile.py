@@ -135,3 +135,18 @@ def test_a_utf8_page_with_one_bad_byte_is_not_stored_garbled(tmp_path: Path, dem
     stored = rows(tmp_path / "t.db", "select title, text from articles where url like ?", ("%cafe.html",))
     assert stored and stored[0]["title"] == "Café in Zürich"
     assert "Zürich ist über die Grenzen" in stored[0]["text"] and "Ã" not in stored[0]["text"]
+
+
+def test_a_stage_that_fails_to_start_fails_the_run(tmp_path: Path, demo_copy: Path) -> None:
+    """Not 'ok' with 0 pages (a silent, lasting outage for a scheduled site): exit 3, status
+    failed, one line naming the failure, no traceback."""
+    pipelines = json.dumps({"tests.e2e.boom.Boom": 50, "pipelines.extract_text.ExtractPipeline": 200,
+                            "pipelines.strip_furniture.FurniturePipeline": 300,
+                            "pipelines.pick_date.DatePipeline": 400,
+                            "pipelines.store_article.StorePipeline": 500})
+    with LocalSiteServer(demo_copy) as site:
+        code, stderr, run = _crawl(tmp_path, site.base_url, args=("-s", f"ITEM_PIPELINES={pipelines}"))
+    assert code == 3, stderr[-2000:]
+    assert run["status"] == "failed" and run["exit_code"] == 3
+    assert "could not start" in " ".join(json.loads(run["error_samples"]))
+    assert "Traceback" not in stderr
