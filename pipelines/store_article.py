@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from crawler.cluster.conn import RedisDown
+from crawler.cluster.conn import RedisDown, RedisGone
 from crawler.cluster.conn import connect as redis_connect
 from crawler.cluster.records import RecordSender
 from crawler.items import PageItem, StoredArticle
@@ -124,6 +124,11 @@ class StorePipeline(Stage):
         logger.error("could not commit %d page(s): %s", len(lost.labels), lost.cause)
         for label in lost.labels:
             self.state.counters.error(f"store {label}: {lost.cause}")
+        self._stop_storing()
+
+    def _stop_storing(self) -> None:
+        """End the crawl as `store_failed` (exit 3): pages it could not keep are not worth
+        downloading."""
         if not self.failed:
             self.failed = True
             self.state.store_failed = True
@@ -156,9 +161,8 @@ class StorePipeline(Stage):
             try:
                 with self.cpu("store"):
                     self.sender.upsert_article(record, page_row(item, state, kind="article"))
-            except RedisDown as exc:
-                logger.error("could not send %s: %s", item.url, exc)
-                state.counters.error(f"send {item.url}: {exc}")
+            except RedisDown as exc:  # not remembered: the next run fetches it again
+                self._unsent(item, exc)
                 raise DropItem(f"not sent (next run fetches it again): {item.url}") from exc
             self.count("sent")
             self._remember(item)
@@ -181,6 +185,16 @@ class StorePipeline(Stage):
             raise DropItem(f"not stored (next run fetches it again): {item.url}") from exc
         return self._stored(record)
 
+    def _unsent(self, item: PageItem, exc: RedisDown) -> None:
+        """A record Redis did not take: an error of the run (the sender logs an outage once,
+        not once per page); an outage past its limit stops the crawl, as a full disk does."""
+        if self.sender is not None and not self.sender.outage.down:
+            logger.error("could not send %s: %s", item.url, exc)
+        self.state.counters.error(f"send {item.url}: {exc}")
+        if isinstance(exc, RedisGone) and not self.failed:
+            logger.error("%s; stopping the crawl", exc)
+            self._stop_storing()
+
     def _remember(self, item: PageItem) -> None:
         """A stored page: the run need not fetch it again, and it is re-cleaned at the end
         when the template was young."""
@@ -196,7 +210,10 @@ class StorePipeline(Stage):
     def _save_page(self, item: PageItem, kind: str) -> None:
         row = page_row(item, self.state, kind=kind)
         if self.sender is not None:
-            self.sender.save_page(row)
+            try:
+                self.sender.save_page(row)
+            except RedisDown as exc:
+                self._unsent(item, exc)
         else:
             try:
                 self.write(store.save_page, row, label=item.url)
@@ -223,6 +240,8 @@ class StorePipeline(Stage):
                 self._save_template()
             except sqlite3.Error as exc:
                 logger.error("could not update the run log: %s", exc)
+            except RedisDown:  # an outage the sender has reported: the next flush sends it
+                pass
 
     def _save_template(self) -> None:
         ctx = self.state.site_ctx
@@ -235,10 +254,17 @@ class StorePipeline(Stage):
         if not self.opened:
             return
         state = self.state
-        if self.sender is not None:
-            self._save_template()
-            self.sender.refinish(state.site_ctx.site, self.immature)
-            self._update_run("ok" if self.owns_run else None)
+        if self.sender is not None:  # the run's last records wait through an outage (bounded)
+            ctx = state.site_ctx
+            try:
+                self.sender.save_template(ctx.site, ctx.template.to_json(), ctx.template.pages_seen,
+                                          wait=True)
+                self.sender.refinish(ctx.site, self.immature, wait=True)
+                self.sender.update_run(self.run_id, state.counters,
+                                       status="ok" if self.owns_run else None, wait=True)
+            except RedisDown as exc:
+                logger.error("could not finish the run log: %s", exc)
+                state.counters.error(f"send: {exc}")
             return
         if self.flusher.running:
             self.flusher.stop()

@@ -17,6 +17,11 @@ def add_redis(parser: argparse.ArgumentParser, *, required: bool = True) -> None
                         help="Redis of the cluster, e.g. redis://host:6379/0 (default $TARIKH_REDIS)")
 
 
+def add_redis_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--redis-wait", type=float, default=300.0, metavar="SECONDS",
+                        help="through a Redis outage, retry this long before exiting 3 (default 300)")
+
+
 def _log(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
@@ -29,6 +34,7 @@ def _writer_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", type=int, default=200, help="records per transaction")
     p.add_argument("--claim-after", type=float, default=30.0, metavar="SECONDS",
                    help="take over records another writer has held this long")
+    add_redis_wait(p)
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="exit once the stream has been empty this long (tests, benchmarks)")
     p.add_argument("-v", "--verbose", action="store_true", help="log each committed batch to stderr")
@@ -44,7 +50,7 @@ def cmd_writer(args: argparse.Namespace) -> int:
     _log(args.verbose)
     client = connect(args.redis)
     writer = StreamWriter(client, args.db, consumer=args.name, batch=args.batch,
-                          claim_idle_ms=int(args.claim_after * 1000))
+                          claim_idle_ms=int(args.claim_after * 1000), outage_limit=args.redis_wait)
     stats = writer.run(idle_exit=args.idle_exit)
     print(f"writer: {stats.records} records in {stats.batches} batches, {stats.bad} bad, "
           f"{stats.claimed} taken over", file=sys.stderr)
@@ -58,6 +64,7 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
                    help="a dead worker's site is free again after this long (default 60)")
     p.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
                    help="heartbeat period; a worker silent for 3 of them is dead (default 5)")
+    add_redis_wait(p)
     p.add_argument("--idle-exit", type=float, metavar="SECONDS",
                    help="exit once the queue has been empty this long (tests, benchmarks)")
     p.add_argument("--workers", type=int, default=1, help="extraction processes of each crawl")
@@ -80,7 +87,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     for pair in args.set:
         passthrough += ["-s", pair]
     worker = Worker(connect(args.redis), args.redis, name=args.name, lease_ttl=args.lease_ttl,
-                    passthrough=passthrough, heartbeat=args.heartbeat)
+                    passthrough=passthrough, heartbeat=args.heartbeat, outage_limit=args.redis_wait)
     report = worker.run(idle_exit=args.idle_exit)
     print(f"worker {worker.name}: {report.jobs} jobs, worst exit {report.worst}", file=sys.stderr)
     return EXIT_OK

@@ -18,12 +18,17 @@ import uuid
 import redis
 
 from crawler.cluster import keys
+from crawler.cluster.conn import OUTAGE_ERRORS, Outage
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL = 60.0  # seconds
 
-_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+#: Renew our lease; take it again if it expired meanwhile (a Redis outage longer than the TTL,
+#: or a restart that found it expired) and nobody else has taken it since.
+_RENEW = ("local v = redis.call('get', KEYS[1]) "
+          "if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end "
+          "if not v then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 2 end return 0")
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
@@ -57,14 +62,22 @@ class SiteLease:
         return self
 
     def _renew_loop(self) -> None:
-        while not self._stop.wait(self.ttl_ms / 3000):
+        outage = Outage(f"lease {self.key}", limit=float("inf"))  # one line per outage
+        while not self._stop.wait(self.ttl_ms / 3000 if not outage.down else 0.5):
             try:
-                if not self.client.eval(_RENEW, 1, self.key, self.token, self.ttl_ms):
-                    self.lost = True
-                    logger.error("lost the lease %s (expired while this run was paused?)", self.key)
-                    return
-            except redis.RedisError as exc:  # keep trying: the lease lives ttl after the last renewal
+                renewed = self.client.eval(_RENEW, 1, self.key, self.token, self.ttl_ms)
+            except OUTAGE_ERRORS as exc:  # keep trying: the lease lives ttl after the last renewal
+                outage.failed(exc)
+                continue
+            except redis.RedisError as exc:
                 logger.warning("could not renew the lease %s: %s", self.key, exc)
+                continue
+            outage.ok()
+            if not renewed:
+                self.lost = True
+                logger.error("lost the lease %s (another process took it while this run was paused)",
+                             self.key)
+                return
 
     def release(self) -> None:
         self._stop.set()

@@ -11,28 +11,53 @@ import dataclasses
 import json
 import os
 import socket
+import time
 from typing import Any
 
 import redis
 
 from crawler.cluster import keys
 from crawler.cluster.codec import encode
-from crawler.cluster.conn import RedisDown
+from crawler.cluster.conn import DEFAULT_OUTAGE_LIMIT, OUTAGE_ERRORS, Outage, RedisDown
 from pipelines import store
 
 
 class RecordSender:
     """XADD records for `tarikh writer`; never trims the stream (the writer deletes what it
-    has committed), so nothing is dropped while the writer is down."""
+    has committed), so nothing is dropped while the writer is down.
 
-    def __init__(self, client: redis.Redis) -> None:
+    Through a Redis outage a crawl's records fail fast (RedisDown, one log line per outage)
+    instead of stalling the reactor: the crawl counts each as an error and does not remember
+    the page, so the next run fetches it again. Redis is tried again after a growing pause;
+    past `outage_limit` seconds the error is RedisGone and the crawl stops. The run's own
+    records (`wait=True`) wait for Redis instead, within the same bound."""
+
+    def __init__(self, client: redis.Redis, *, outage_limit: float = DEFAULT_OUTAGE_LIMIT) -> None:
         self.client = client
         self.sent = 0
+        self.outage = Outage("records to the writer", limit=outage_limit)
+        self._next_try = 0.0
 
-    def send(self, record: dict[str, Any]) -> None:
+    def send(self, record: dict[str, Any], *, wait: bool = False) -> None:
+        data = encode(record)
+        if wait:
+            self.outage.call(lambda: self._xadd(data))
+            return
+        if self.outage.down and time.monotonic() < self._next_try:
+            raise RedisDown("Redis unreachable (retried shortly)")
         try:
-            self.client.xadd(keys.STREAM, {"r": encode(record)})
-        except redis.RedisError as exc:
+            self._xadd(data)
+        except OUTAGE_ERRORS as exc:
+            self._next_try = time.monotonic() + self.outage.failed(exc)  # RedisGone past the limit
+            raise RedisDown(f"Redis unreachable: {exc}") from None
+        self.outage.ok()
+
+    def _xadd(self, data: bytes) -> None:
+        try:
+            self.client.xadd(keys.STREAM, {"r": data})
+        except OUTAGE_ERRORS:
+            raise
+        except redis.RedisError as exc:  # e.g. OOM under maxmemory: refused, never dropped
             raise RedisDown(f"cannot send to the writer's stream: {exc}") from exc
         self.sent += 1
 
@@ -53,12 +78,13 @@ class RecordSender:
 
     def update_run(self, run_id: int, counters: store.RunCounters, *, part: str | None = None,
                    status: str | None = None, exit_code: int | None = None,
-                   duration: float | None = None) -> None:
+                   duration: float | None = None, wait: bool = False) -> None:
         """This process's counters of a run (`part` tells the processes of a distributed run
-        apart; the writer sums them)."""
+        apart; the writer sums them). The last one waits through an outage (`wait`): a run
+        whose end never reaches the writer would stay `running` until the next one."""
         self.send({"type": "run", "id": run_id, "part": part or f"{socket.gethostname()}:{os.getpid()}",
                    "counters": dataclasses.asdict(counters), "status": status,
-                   "exit_code": exit_code, "duration": duration})
+                   "exit_code": exit_code, "duration": duration}, wait=wait)
 
     def save_page(self, page: dict[str, Any]) -> None:
         self.send({"type": "page", "page": page})
@@ -66,12 +92,14 @@ class RecordSender:
     def upsert_article(self, article: dict[str, Any], page: dict[str, Any] | None) -> None:
         self.send({"type": "article", "article": article, "page": page})
 
-    def save_template(self, site: str, data: dict[str, Any], pages_seen: int) -> None:
-        self.send({"type": "template", "site": site, "data": data, "pages_seen": pages_seen})
+    def save_template(self, site: str, data: dict[str, Any], pages_seen: int, *,
+                      wait: bool = False) -> None:
+        self.send({"type": "template", "site": site, "data": data, "pages_seen": pages_seen},
+                  wait=wait)
 
-    def refinish(self, site: str, urls: list[str]) -> None:
+    def refinish(self, site: str, urls: list[str], *, wait: bool = False) -> None:
         if urls:
-            self.send({"type": "refinish", "site": site, "urls": urls})
+            self.send({"type": "refinish", "site": site, "urls": urls}, wait=wait)
 
 
 def known_pages(client: redis.Redis, site: str) -> dict[str, tuple[str | None, str | None, str | None]]:

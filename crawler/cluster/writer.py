@@ -4,7 +4,9 @@ It reads the record stream as a consumer group, commits a batch in one SQLite tr
 with today's store functions, and only then acknowledges (and deletes) the entries: a writer
 killed mid-batch leaves them pending, and the next writer takes them over (its own pending
 entries first, then XAUTOCLAIM of a dead consumer's). Every record is an idempotent upsert,
-so one delivered twice changes nothing.
+so one delivered twice changes nothing. When Redis goes away (restarted, a network blip) it
+waits with backoff, one line per outage, and carries on where it was (exit 3 only after
+`--redis-wait` seconds).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import redis
 
 from crawler.cluster import keys
 from crawler.cluster.codec import decode
-from crawler.cluster.conn import RedisDown
+from crawler.cluster.conn import DEFAULT_OUTAGE_LIMIT, OUTAGE_ERRORS, Outage
 from crawler.profiles import ProfileError, load_profile
 from pipelines import store
 from pipelines.article.dupes import store_article
@@ -45,7 +47,8 @@ class WriterStats:
 
 class StreamWriter:
     def __init__(self, client: redis.Redis, db_path: str, *, consumer: str = "writer",
-                 batch: int = 200, block_ms: int = 1000, claim_idle_ms: int = 30_000) -> None:
+                 batch: int = 200, block_ms: int = 1000, claim_idle_ms: int = 30_000,
+                 outage_limit: float = DEFAULT_OUTAGE_LIMIT) -> None:
         self.client = client
         self.db_path = db_path
         self.consumer = consumer
@@ -55,6 +58,7 @@ class StreamWriter:
         self.db = store.connect(db_path)
         self.stats = WriterStats()
         self.stopping = False
+        self.outage = Outage(f"writer {consumer}", limit=outage_limit)
 
     # -- setting up -------------------------------------------------------------------------
 
@@ -98,7 +102,11 @@ class StreamWriter:
         last_work = time.monotonic()
         while not self.stopping:
             try:
+                if self.outage.down:  # Redis is back (or seems to be): it may have lost the group
+                    self.prepare()
                 entries = self._next(backlog)
+                if self.outage.ok():
+                    last_work = time.monotonic()
                 if backlog and not entries:
                     backlog = False
                     continue
@@ -113,13 +121,22 @@ class StreamWriter:
                     self.db.conn.execute("rollback")
                 backlog = True
                 time.sleep(1.0)
-            except redis.ConnectionError as exc:
-                raise RedisDown(f"lost Redis: {exc}") from exc
+            except OUTAGE_ERRORS as exc:
+                # A batch committed but not acknowledged stays pending: read our own pending
+                # entries again when Redis is back (a redelivered record is a no-op).
+                backlog = True
+                self._pause(self.outage.failed(exc))
         self.db.conn.close()
         return self.stats
 
     def _stop(self, signum: int, frame: Any) -> None:
         self.stopping = True
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between attempts during an outage, still answering SIGTERM promptly."""
+        end = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < end:
+            time.sleep(min(0.1, end - time.monotonic()))
 
     def _next(self, backlog: bool) -> list[Entry]:
         if backlog:

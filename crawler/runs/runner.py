@@ -240,7 +240,8 @@ def run_clustered(profile: SiteProfile, opts: RunOptions) -> RunOutcome:
         run_id = sender.start_run(profile.name, opts.mode, args)
         counters, reason, duration = _scrapy_run(build_settings("", run_id, opts, [], profile), profile)
         status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
-        sender.update_run(run_id, counters, status=status, exit_code=code, duration=duration)
+        sender.update_run(run_id, counters, status=status, exit_code=code, duration=duration,
+                          wait=True)  # through an outage: the run must not stay `running`
         return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
     finally:
         lease.release()
@@ -283,8 +284,10 @@ def run_part(profile: SiteProfile, opts: RunOptions, run_id: int, parts: int) ->
                            **opts.extra_settings}
     counters, reason, _ = _scrapy_run(build_settings("", run_id, opts, [], profile), profile)
     status, code = verdict(counters.pages_downloaded, counters.not_modified, counters.errors, reason)
-    RecordSender(client).update_run(run_id, counters)
-    client.hset(frontier(profile.name, run_id)[0] + ":done", f"{time.time()}", code)
+    sender = RecordSender(client)
+    sender.update_run(run_id, counters, wait=True)
+    sender.outage.call(lambda: client.hset(frontier(profile.name, run_id)[0] + ":done",
+                                           f"{time.time()}", code))
     return RunOutcome(run_id=run_id, status=status, exit_code=code, counters=counters)
 
 
@@ -310,13 +313,13 @@ def run_distributed(profile: SiteProfile, opts: RunOptions, parts: int) -> RunOu
         started = time.monotonic()
         enqueue_next(client, [job(profile.name, "backfill", since=opts.since, until=opts.until,
                                   part_of=run_id, parts=parts) for _ in range(parts)])
-        while int(client.hlen(done_key)) < parts:
+        while int(sender.outage.call(lambda: client.hlen(done_key))) < parts:  # through an outage
             time.sleep(1.0)
-        codes = [int(c) for c in client.hvals(done_key)]
+        codes = [int(c) for c in sender.outage.call(lambda: client.hvals(done_key))]
         worst = max(codes)
         status = "ok" if worst == 0 else "unhealthy"
         sender.update_run(run_id, store.RunCounters(), part="coordinator", status=status,
-                          exit_code=worst, duration=time.monotonic() - started)
+                          exit_code=worst, duration=time.monotonic() - started, wait=True)
         client.delete(done_key, *frontier(profile.name, run_id))
         return RunOutcome(run_id=run_id, status=status, exit_code=worst, counters=store.RunCounters())
     finally:

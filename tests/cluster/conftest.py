@@ -31,9 +31,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_redis(workdir: Path, *, port: int | None = None) -> RedisServer:
+def start_redis(workdir: Path, *, port: int | None = None, appendfsync: str = "everysec") -> RedisServer:
     """Start redis-server with AOF, as the README says (retried: a free port can be taken
-    between closing our probe socket and redis binding it)."""
+    between closing our probe socket and redis binding it). Given `port` and the `workdir` of
+    a killed one, this is that Redis restarted: it reads its append-only file back."""
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.skip("redis-server is not installed (make test installs it: .ci/services)")
@@ -42,7 +43,8 @@ def start_redis(workdir: Path, *, port: int | None = None) -> RedisServer:
         chosen = port or _free_port()
         proc = subprocess.Popen(
             [exe, "--bind", "127.0.0.1", "--port", str(chosen), "--dir", str(workdir),
-             "--appendonly", "yes", "--save", "", "--protected-mode", "no"],
+             "--appendonly", "yes", "--appendfsync", appendfsync, "--save", "",
+             "--protected-mode", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(host="127.0.0.1", port=chosen)
         deadline = time.monotonic() + 10

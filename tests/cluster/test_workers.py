@@ -16,7 +16,7 @@ import redis
 
 from crawler.app.localserver import LocalSiteServer
 from crawler.cluster import keys
-from tests.cluster.conftest import RedisServer
+from tests.cluster.conftest import RedisServer, start_redis, stop_redis
 from tests.helpers import DEMO_SITE, ROOT, rows, tarikh, write_profile
 
 MANIFEST = json.loads((DEMO_SITE / "manifest.json").read_text(encoding="utf-8"))
@@ -151,3 +151,71 @@ def test_a_distributed_backfill_fetches_each_page_once_over_two_workers(
     run = rows(db, "select * from runs")
     assert len(run) == 1 and run[0]["status"] == "ok" and run[0]["articles_new"] == len(expected)
     assert not list(redis_server.client().scan_iter(match=keys.PREFIX + "frontier:*"))
+
+
+def test_a_redis_restart_mid_crawl_loses_nothing(redis_server: RedisServer, tmp_path: Path,
+                                                 demo_copy: Path, sites: Path) -> None:
+    """kill -9 redis-server while two workers crawl, start it again on its port and data dir:
+    the writer and the workers wait it out (one line each), the pages a crawl could not send
+    are its errors and the next run fetches them, and in the end every article is stored
+    once, no lease, job or run is left behind and the stream is drained."""
+    db = tmp_path / "t.db"
+    env = {"TARIKH_SITES": str(sites)}
+    client = redis_server.client()
+    slow = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    restarted: RedisServer | None = None
+    with LocalSiteServer(demo_copy) as one, LocalSiteServer(demo_copy) as two:
+        write_profile(sites / "one.toml", name="one", base=one.base_url)
+        write_profile(sites / "two.toml", name="two", base=two.base_url)
+        writer = _cli("writer", "--redis", redis_server.url, "--db", str(db), "--claim-after", "1", env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while not client.exists(keys.RUN_IDS):
+                assert time.monotonic() < deadline and writer.poll() is None, "the writer did not start"
+                time.sleep(0.05)
+            workers = [_cli("worker", "--redis", redis_server.url, "--name", f"w{i}", "--no-throttle",
+                            *slow, "--idle-exit", "10", "--heartbeat", "1", env=env) for i in (1, 2)]
+            tarikh("enqueue", "one", "two", "--redis", redis_server.url, env=env)
+            deadline = time.monotonic() + 60
+            while min(sum(s.hits[p] for p in ARTICLE_PATHS) for s in (one, two)) < 4:  # mid-crawl
+                assert time.monotonic() < deadline, "the crawls did not start"
+                time.sleep(0.05)
+            redis_server.proc.kill()  # kill -9
+            redis_server.proc.wait()
+            time.sleep(2.0)
+            restarted = start_redis(redis_server.dir, port=redis_server.port)
+            _wait_drained(client, timeout=60)  # the first runs are over and written
+            first = rows(db, "select site, status, errors from runs order by id")
+            tarikh("enqueue", "one", "two", "--redis", redis_server.url, env=env)  # cron's next run
+            outputs = [w.communicate(timeout=60)[1] for w in workers]
+            _wait_drained(client, timeout=30)
+        finally:
+            writer.send_signal(signal.SIGTERM)
+            writer_err = writer.communicate(timeout=30)[1]
+        try:
+            hits = [{p: n for p, n in s.hits.items() if p in ARTICLE_PATHS} for s in (one, two)]
+            status = json.loads(tarikh("cluster", "--redis", redis_server.url, "--json").stdout)
+            pending = int(client.xpending(keys.STREAM, keys.GROUP)["pending"])
+            left = [*client.scan_iter(match=keys.processing("*")), *client.scan_iter(match=keys.lease("*"))]
+            in_stream = int(client.xlen(keys.STREAM))
+        finally:
+            if restarted is not None:
+                stop_redis(restarted)
+    logs = "\n".join([writer_err, *outputs])
+    assert "Traceback" not in logs, logs
+    assert writer_err.count("Redis unreachable") == 1 and writer_err.count("Redis is back") == 1, writer_err
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    assert sum(int(out.split(": ")[-1].split(" jobs")[0]) for out in outputs) == 4, outputs
+    unsent = sum(r["errors"] for r in first)
+    assert len(first) == 2 and unsent > 0, first  # the outage hit the crawls mid-way
+    stored = _by_site(db)
+    for site in ("one", "two"):
+        assert sorted(stored[site]) == sorted(ARTICLE_PATHS)  # every article, exactly once
+    refetched = sum(1 for h in hits for n in h.values() if n == 2)
+    assert all(set(h) == ARTICLE_PATHS and max(h.values()) <= 2 for h in hits)
+    assert refetched <= unsent  # only pages that could not be sent were fetched again
+    runs = rows(db, "select site, status from runs order by id")
+    assert len(runs) == 4 and "running" not in {r["status"] for r in runs}, runs
+    assert [r["status"] for r in runs[2:]] == ["ok", "ok"]  # the next runs fetched the rest
+    assert status["leases"] == [] and status["queued"] == 0 and pending == 0  # nothing stuck
+    assert left == [] and in_stream == 0
