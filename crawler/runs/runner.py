@@ -187,6 +187,19 @@ class _ScrapyStartFailureNoise(logging.Filter):
         return not any(f.filename.endswith("corestats.py") for f in frames)
 
 
+def _site_lease(opts: RunOptions, profile: SiteProfile) -> tuple[Any, Any]:
+    """The Redis client and the site's lease (a held lease is LockBusy, like the flock)."""
+    from crawler.cluster.conn import connect
+    from crawler.cluster.lease import LeaseBusy, SiteLease
+
+    assert opts.redis
+    client = connect(opts.redis)
+    try:
+        return client, SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
+    except LeaseBusy as exc:
+        raise LockBusy(str(exc)) from None
+
+
 def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCounters, str | None, float]:
     """One Scrapy crawl: its counters, why it ended, its duration. A stage (or the spider)
     that failed to start ends it as 'start_failed' — nothing was crawled, never 'ok'; a
@@ -220,19 +233,13 @@ def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCoun
 def run_clustered(profile: SiteProfile, opts: RunOptions) -> RunOutcome:
     """The same run on a cluster: a Redis lease, a run id from Redis, records to the writer's
     stream; this process never opens the database (it may be on another machine)."""
-    from crawler.cluster.conn import connect
-    from crawler.cluster.lease import LeaseBusy, SiteLease
     from crawler.cluster.records import RecordSender
 
     assert opts.redis
     if opts.resume:
         raise ValueError("--resume is not supported with --redis: enqueue the backfill again "
                          "(stored articles are not fetched twice)")
-    client = connect(opts.redis)
-    try:
-        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
-    except LeaseBusy as exc:
-        raise LockBusy(str(exc)) from None
+    client, lease = _site_lease(opts, profile)
     try:
         sender = RecordSender(client)
         args = {"since": opts.since, "until": opts.until, "refresh_after": opts.refresh_after,
@@ -294,17 +301,11 @@ def run_part(profile: SiteProfile, opts: RunOptions, run_id: int, parts: int) ->
 def run_distributed(profile: SiteProfile, opts: RunOptions, parts: int) -> RunOutcome:
     """Split one backfill over `parts` workers: hold the site's lease and the run, queue the
     parts, wait for all of them, then close the run and delete its frontier."""
-    from crawler.cluster.conn import connect
     from crawler.cluster.jobs import enqueue_next, job
-    from crawler.cluster.lease import LeaseBusy, SiteLease
     from crawler.cluster.records import RecordSender
 
     assert opts.redis
-    client = connect(opts.redis)
-    try:
-        lease = SiteLease(client, profile.name, ttl=opts.lease_ttl).acquire(wait=opts.wait_lock)
-    except LeaseBusy as exc:
-        raise LockBusy(str(exc)) from None
+    client, lease = _site_lease(opts, profile)
     try:
         sender = RecordSender(client)
         run_id = sender.start_run(profile.name, opts.mode, {"since": opts.since, "until": opts.until,
