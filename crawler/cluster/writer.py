@@ -117,8 +117,6 @@ class StreamWriter:
                     break
             except sqlite3.OperationalError as exc:  # locked, disk full: retry the batch later
                 logger.error("batch not committed (it stays pending): %s", exc)
-                if self.db.conn.in_transaction:
-                    self.db.conn.execute("rollback")
                 backlog = True
                 time.sleep(1.0)
             except OUTAGE_ERRORS as exc:
@@ -158,8 +156,7 @@ class StreamWriter:
         """One transaction for the batch; acknowledged only once it is committed."""
         ids = [entry_id for entry_id, _ in entries]
         effects: list[tuple[str, Any]] = []
-        self.db.conn.execute("begin immediate")
-        try:
+        with store.transaction(self.db):  # BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error
             for entry_id, fields in entries:
                 if not fields or b"r" not in fields:
                     continue  # deleted while pending
@@ -172,11 +169,6 @@ class StreamWriter:
                     # A record that can never be written must not block the stream forever.
                     self.stats.bad += 1
                     logger.error("skipped a bad record %s: %s", entry_id.decode(), exc)
-            self.db.conn.execute("commit")
-        except BaseException:
-            if self.db.conn.in_transaction:
-                self.db.conn.execute("rollback")
-            raise
         pipe = self.client.pipeline(transaction=False)
         for kind, args in effects:
             if kind == "known":

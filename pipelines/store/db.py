@@ -370,9 +370,15 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("rollback")
+        if conn.in_transaction:  # SQLite may have rolled back itself (full disk, I/O error)
+            conn.execute("rollback")
         raise
-    conn.execute("commit")
+    try:
+        conn.execute("commit")
+    except sqlite3.Error:
+        if conn.in_transaction:  # a failed COMMIT leaves the transaction open: end it
+            conn.execute("rollback")
+        raise
 
 
 @functools.cache
