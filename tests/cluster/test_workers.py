@@ -15,6 +15,7 @@ from pathlib import Path
 import redis
 
 from crawler.app.localserver import LocalSiteServer
+from crawler.app.sitegen import generate_site, write_sitemap
 from crawler.cluster import keys
 from tests.cluster.conftest import RedisServer, start_redis, stop_redis
 from tests.helpers import DEMO_SITE, ROOT, rows, tarikh, write_profile
@@ -63,30 +64,40 @@ def _by_site(db: Path) -> dict[str, list[str]]:
     return out
 
 
-def test_two_workers_one_writer_store_every_article_once(redis_server: RedisServer, tmp_path: Path,
-                                                        demo_copy: Path, sites: Path) -> None:
+def test_three_workers_one_writer_store_every_article_once(redis_server: RedisServer, tmp_path: Path,
+                                                          demo_copy: Path, sites: Path) -> None:
+    """Three workers and one writer on three local sites (two demo copies and a generated
+    site of 200 articles): every article stored exactly once, every page fetched once."""
     db = tmp_path / "t.db"
     env = {"TARIKH_SITES": str(sites)}
+    big = generate_site(tmp_path / "big", language="en", n_articles=200, style=0, seed=3)
+    big_paths = {a.path for a in big.articles}
     with LocalSiteServer(demo_copy) as one, LocalSiteServer(demo_copy) as two, \
-            _writer(redis_server, db, env):
+            LocalSiteServer(tmp_path / "big") as three, _writer(redis_server, db, env):
         write_profile(sites / "one.toml", name="one", base=one.base_url)
         write_profile(sites / "two.toml", name="two", base=two.base_url)
+        write_sitemap(big, three.base_url)
+        write_profile(sites / "three.toml", name="three", base=three.base_url, start=("/",),
+                      article_pattern=r"/\d{4}/\d{2}/[^/]+\.html$", listing_pattern=r"^/$")
         workers = [_cli("worker", "--redis", redis_server.url, "--name", f"w{i}", "--no-throttle",
-                        "--idle-exit", "4", "--heartbeat", "1", env=env) for i in (1, 2)]
-        tarikh("enqueue", "one", "two", "--redis", redis_server.url, env=env)
-        outputs = [w.communicate(timeout=120)[1] for w in workers]
+                        "--idle-exit", "4", "--heartbeat", "1", env=env) for i in (1, 2, 3)]
+        tarikh("enqueue", "one", "two", "three", "--redis", redis_server.url, env=env)
+        outputs = [w.communicate(timeout=180)[1] for w in workers]
         _wait_drained(redis_server.client())
-        hits = [{p: n for p, n in server.hits.items() if p in ARTICLE_PATHS} for server in (one, two)]
-    assert [w.returncode for w in workers] == [0, 0]
+        hits = [{p: n for p, n in server.hits.items() if p in paths}
+                for server, paths in ((one, ARTICLE_PATHS), (two, ARTICLE_PATHS), (three, big_paths))]
+    assert [w.returncode for w in workers] == [0, 0, 0]
     done = sum(int(out.split(": ")[-1].split(" jobs")[0]) for out in outputs if " jobs," in out)
-    assert done == 2, outputs
+    assert done == 3, outputs
     stored = _by_site(db)
-    for site in ("one", "two"):
-        assert sorted(stored[site]) == sorted(ARTICLE_PATHS)  # every article, exactly once
-    assert all(set(h) == ARTICLE_PATHS and set(h.values()) == {1} for h in hits)  # each fetched once
-    runs = rows(db, "select site, status, articles_new, host from runs order by site")
+    for site, paths in (("one", ARTICLE_PATHS), ("two", ARTICLE_PATHS), ("three", big_paths)):
+        assert sorted(stored[site]) == sorted(paths)  # every article, exactly once
+    assert [set(h) for h in hits] == [ARTICLE_PATHS, ARTICLE_PATHS, big_paths]
+    assert all(set(h.values()) == {1} for h in hits)  # each fetched once
+    runs = rows(db, "select site, status, articles_new from runs order by site")
     assert [(r["site"], r["status"], r["articles_new"]) for r in runs] == [
-        ("one", "ok", len(ARTICLE_PATHS)), ("two", "ok", len(ARTICLE_PATHS))]
+        ("one", "ok", len(ARTICLE_PATHS)), ("three", "ok", len(big_paths)),
+        ("two", "ok", len(ARTICLE_PATHS))]
     status = json.loads(tarikh("cluster", "--redis", redis_server.url, "--json").stdout)
     assert status["leases"] == [] and status["queued"] == 0 and status["writer"]["pending"] == 0
 
