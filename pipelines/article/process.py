@@ -251,8 +251,17 @@ MAX_AUTHOR = 300
 MAX_DESCRIPTION = 2000
 
 
+#: C0/C1 control characters but newline and tab: never text a reader meant (an entity such as
+#: &#27; in a title), and an escape sequence must not reach a terminal, a CSV or a JSON reader.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _bounded(value: str | None, limit: int) -> str | None:
-    if value is None or len(value) <= limit:
+    """A stored field: control characters removed, at most `limit` characters."""
+    if value is None:
+        return None
+    value = _CONTROLS.sub("", value)
+    if len(value) <= limit:
         return value
     return value[:limit - 1].rstrip() + "…"
 
@@ -268,7 +277,7 @@ def make_record(
 ) -> dict[str, Any]:
     """The `articles` row for one page."""
     page = analysis.page
-    text = "\n\n".join(blocks)
+    text = _CONTROLS.sub("", "\n\n".join(blocks))
     language = page.language or ctx.language or (detect_language(text) if text else None)
     hijri = picked.hijri if picked else None  # pick_date fills it whenever the day is in range
     return {
