@@ -150,3 +150,32 @@ def test_a_stage_that_fails_to_start_fails_the_run(tmp_path: Path, demo_copy: Pa
     assert run["status"] == "failed" and run["exit_code"] == 3
     assert "could not start" in " ".join(json.loads(run["error_samples"]))
     assert "Traceback" not in stderr
+
+
+def test_hostile_sitemaps_read_no_file_and_end(tmp_path: Path) -> None:
+    """XXE (an entity naming /etc/passwd), a sitemap index that lists itself and its sibling in
+    a loop, and a sitemap of other hosts' URLs: no file is read, nothing offsite is fetched,
+    the run ends."""
+    site_root = tmp_path / "site"
+    site_root.mkdir()
+    (site_root / "xxe.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>{{BASE}}/a/&x;</loc></url></urlset>", encoding="utf-8")
+    for name, other in (("loop-a.xml", "loop-b.xml"), ("loop-b.xml", "loop-a.xml")):
+        (site_root / name).write_text(
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{{{{BASE}}}}/{name}</loc></sitemap>"
+            f"<sitemap><loc>{{{{BASE}}}}/{other}</loc></sitemap></sitemapindex>", encoding="utf-8")
+    (site_root / "others.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>http://other{i}.example/x.html</loc></url>" for i in range(500))
+        + "</urlset>", encoding="utf-8")
+    with LocalSiteServer(site_root) as site:
+        code, stderr, run = _crawl(tmp_path, site.base_url,
+                                   sitemaps=("/xxe.xml", "/loop-a.xml", "/others.xml"))
+        paths = set(site.hits)
+    assert "Traceback" not in stderr
+    assert not any("root:" in p or "passwd" in p for p in paths)  # the entity was not expanded
+    assert site.hits["/loop-a.xml"] == 1 and site.hits["/loop-b.xml"] == 1
+    assert run["pages_downloaded"] == 0 and code in (0, 1)
