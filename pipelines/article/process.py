@@ -187,7 +187,7 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
 
     The article's dateline is a short date line right by the headline: under it, else right
     above it (many sites print the date over the title); a date line farther up, past the
-    menus, or one up there that the site's template repeats on many pages, is the header's "today".
+    menus, or one the site's template repeats on many pages is the header's "today".
     """
     page = analysis.page
     blocks = page.page_blocks or page.blocks
@@ -211,11 +211,7 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
             continue
         found = [i for i, b in enumerate(blocks) if cand.raw in b]
         learned = template is not None and any(template.is_furniture(blocks[i]) for i in found)
-        # The line right over the headline is its dateline even when the template has learned
-        # its shape (a dateline has the same shape on every article); only farther up may a
-        # learned date line be the header's "today".
-        above = not below and (dateline(cand, title_at - 1, title_at - 1) or (
-            not learned and dateline(cand, title_at - DATELINE_REACH, title_at - 1)))
+        above = not below and not learned and dateline(cand, title_at - DATELINE_REACH, title_at - 1)
         if id(cand) in below or above:
             out.append(dataclasses.replace(cand, weight=max(cand.weight, 3.0)))
             continue
