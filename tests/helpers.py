@@ -8,7 +8,10 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.app.sitegen import SiteManifest
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "data" / "demo-site"
@@ -65,3 +68,18 @@ def write_profile(path: Path, *, name: str, base: str,
         encoding="utf-8",
     )
     return path
+
+
+def crawl_home(tmp_path: Path, root: Path, manifest: SiteManifest) -> dict[str, dict]:
+    """`tarikh crawl --url` from a generated site's home page, as a new user would (served on
+    a free port, sitemap rewritten to it): the stored articles by path."""
+    from crawler.app.localserver import LocalSiteServer
+    from crawler.app.sitegen import write_sitemap
+
+    db = tmp_path / "t.db"
+    with LocalSiteServer(root) as server:
+        write_sitemap(manifest, server.base_url)
+        proc = tarikh("crawl", "--url", server.base_url + manifest.home_path, "--db", str(db),
+                      "--no-throttle")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {"/" + r["url"].split("/", 3)[3]: r for r in rows(db, "select * from articles")}

@@ -8,28 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from crawler.app.localserver import LocalSiteServer
-from crawler.app.sitegen import SiteManifest, article_blocks, generate_site, write_sitemap
-from tests.helpers import rows, tarikh
-
-
-def _crawl_home(tmp_path: Path, root: Path, manifest: SiteManifest) -> dict[str, dict]:
-    """`tarikh crawl --url` from the site's home page, as a new user would: the stored
-    articles by path."""
-    db = tmp_path / "t.db"
-    with LocalSiteServer(root) as server:
-        write_sitemap(manifest, server.base_url)
-        proc = tarikh("crawl", "--url", server.base_url + manifest.home_path, "--db", str(db),
-                      "--no-throttle")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return {"/" + r["url"].split("/", 3)[3]: r for r in rows(db, "select * from articles")}
+from crawler.app.sitegen import article_blocks, generate_site
+from tests.helpers import crawl_home, rows, tarikh
 
 
 @pytest.mark.parametrize(("language", "style"), [("en", 0), ("ar", 1), ("tr", 2), ("en", 3), ("ar", 2)])
 def test_zero_config_crawl_stores_only_clean_articles(tmp_path: Path, language: str, style: int) -> None:
     root = tmp_path / "site"
     manifest = generate_site(root, language=language, n_articles=30, style=style, seed=7)
-    stored = _crawl_home(tmp_path, root, manifest)
+    stored = crawl_home(tmp_path, root, manifest)
     truth = {a.path: a for a in manifest.articles}
     assert set(stored) == set(truth)  # listings, tag pages and the home page are not articles
     for path, article in truth.items():
@@ -81,7 +68,7 @@ def test_zero_config_crawl_stores_briefs(tmp_path: Path, language: str, style: i
     manifest = generate_site(root, language=language, n_articles=24, style=style, seed=11,
                              briefs=True)
     assert all(200 <= sum(map(len, a.paragraphs)) <= 400 for a in manifest.articles)
-    stored = _crawl_home(tmp_path, root, manifest)
+    stored = crawl_home(tmp_path, root, manifest)
     truth = {a.path: a for a in manifest.articles}
     assert not set(stored) - set(truth)  # no listing, tag or home page
     assert not set(stored) & {*manifest.listing_paths, *manifest.tag_paths, manifest.home_path}

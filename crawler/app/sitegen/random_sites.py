@@ -19,6 +19,15 @@ site (articles, paginated listings, tag pages, home, sitemap.xml, robots.txt) an
 paragraphs, in an ``<article>`` with its ``<h1>`` and a date line, and no Open Graph or JSON-LD —
 so only the page's structure says it is an article.
 
+Layout options (issue 9), each off by default so existing seeds keep their exact bytes; their
+random draws come from a separate generator for the same reason:
+
+- ``dateline="above"``: the date line directly above the headline instead of below it;
+- ``breadcrumbs=True``: a trail ("Home » News » Economy") inside the article before the headline;
+- ``counters=True``: a view counter ("Views: 1,234") and a reading-time line after the text,
+  inside the article;
+- ``one_sentence_paragraphs=True``: every paragraph a single sentence.
+
 Paragraphs deliberately reuse furniture words ("share", the site name, "Scroll up the
 hill", social network names) so tests prove no real paragraph is dropped.
 """
@@ -33,7 +42,18 @@ from pathlib import Path
 
 from crawler.app.sitegen.files import esc as _esc
 from crawler.app.sitegen.files import robots_txt, sitemap_xml, write_page
-from crawler.app.sitegen.vocab import SOCIAL, UI, counter_line, gdate, hdate, to_hijri, today_line
+from crawler.app.sitegen.vocab import (
+    SOCIAL,
+    UI,
+    breadcrumb_line,
+    counter_line,
+    gdate,
+    hdate,
+    reading_time_line,
+    to_hijri,
+    today_line,
+    views_line,
+)
 
 __all__ = ["LANGUAGES", "STYLES", "ArticleTruth", "SiteManifest", "article_blocks", "generate_site",
            "write_sitemap"]
@@ -212,6 +232,10 @@ class _Ctx:
     base_url: str = ""
     pad: str = ""
     briefs: bool = False  # the site's script bulk: generated once, shared by every page like real JS
+    dateline: str = "below"
+    breadcrumbs: bool = False
+    counters: bool = False
+    layout_rng: random.Random = field(default_factory=random.Random)
 
     @property
     def ui(self) -> dict[str, str]:
@@ -321,17 +345,43 @@ def _page(c: _Ctx, *, title: str, canonical: str, today: dt.date, main: str,
             f'<a href="#">{_esc(ui["top"])}</a></td></tr></table></body></html>')
 
 
+def _around_text(c: _Ctx, a: ArticleTruth) -> tuple[str, str]:
+    """The optional breadcrumb (before the headline) and counter lines (after the text), plain
+    strings: each style wraps them like its own paragraphs, so only the words tell them apart."""
+    crumb = counters = ""
+    if c.breadcrumbs:
+        crumb = breadcrumb_line(c.lang, c.layout_rng.randrange(4))
+    if c.counters:
+        words = sum(len(p.split()) for p in a.paragraphs)
+        counters = views_line(c.lang, c.layout_rng.randint(120, 9999)) + "\n" + \
+            reading_time_line(c.lang, max(1, round(words / 200)))
+    return crumb, counters
+
+
+def _heading(c: _Ctx, h1: str, date: str, crumb: str = "") -> str:
+    """Headline and date line in the site's order (``dateline``), after any breadcrumb."""
+    return crumb + (date + h1 if c.dateline == "above" else h1 + date)
+
+
 def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]) -> str:
     ui = c.ui
     date = _esc(a.published_raw)
+    crumb, counters = _around_text(c, a)
+    lines = counters.split("\n") if counters else []
     if c.briefs:
         paras = "".join(f"<p>{_esc(p)}</p>" for p in a.paragraphs)
-        return (f'<article class="brief"><h1>{_esc(a.title)}</h1>'
-                f'<p class="dateline">{date}</p>{paras}</article>')
+        crumb_html = f'<p class="crumbs">{_esc(crumb)}</p>' if crumb else ""
+        after = "".join(f"<p>{_esc(line)}</p>" for line in lines)
+        head = _heading(c, f"<h1>{_esc(a.title)}</h1>", f'<p class="dateline">{date}</p>',
+                        crumb_html)
+        return f'<article class="brief">{head}{paras}{after}</article>'
     if c.style == 0:
         paras = "".join(f"<p>{_esc(p)}</p>" for p in a.paragraphs)
-        return (f'<div class="article"><h1>{_esc(a.title)}</h1><div class="date">{date}</div>'
-                f'<div class="article-body">{paras}</div></div>')
+        crumb_html = f'<div class="breadcrumb">{_esc(crumb)}</div>' if crumb else ""
+        after = "".join(f'<div class="post-stats">{_esc(line)}</div>' for line in lines)
+        head = _heading(c, f"<h1>{_esc(a.title)}</h1>", f'<div class="date">{date}</div>',
+                        crumb_html)
+        return f'<div class="article">{head}<div class="article-body">{paras}</div>{after}</div>'
     if c.style == 1:
         body = "".join(f"<h2>{_esc(p[3:])}</h2>" if p.startswith("## ") else f"<p>{_esc(p)}</p>"
                        for p in a.paragraphs)
@@ -342,10 +392,14 @@ def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]
         com = "".join(f'<li class="comment"><div class="comment-author">{_esc(n)}</div>'
                       f'<div class="comment-date">{_esc(d)}</div><p>{_esc(t)}</p></li>'
                       for n, d, t in comments)
-        return (f'<article class="post"><header class="entry-header"><h1 class="entry-title">'
-                f'{_esc(a.title)}</h1><div class="entry-meta">{ui["by"]} <a href="#">Staff</a>'
-                f' <time datetime="{a.published}">{date}</time></div></header>'
-                f'<div class="entry-content">{body}{share}</div>'
+        h1 = f'<h1 class="entry-title">{_esc(a.title)}</h1>'
+        meta = (f'<div class="entry-meta">{ui["by"]} <a href="#">Staff</a>'
+                f' <time datetime="{a.published}">{date}</time></div>')
+        crumb_html = f'<nav class="breadcrumbs">{_esc(crumb)}</nav>' if crumb else ""
+        after = "".join(f"<p>{_esc(line)}</p>" for line in lines)
+        return (f'<article class="post"><header class="entry-header">'
+                f'{_heading(c, h1, meta, crumb_html)}</header>'
+                f'<div class="entry-content">{body}{after}{share}</div>'
                 f'<footer class="entry-footer">{ui["tags"]}: {tag_links}</footer></article>'
                 f'<div id="comments" class="comments-area"><h2>{_esc(ui["comments"])}</h2>'
                 f'<ol class="comment-list">{com}</ol><div id="respond"><h3>'
@@ -354,9 +408,15 @@ def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]
                 f'<button>{_esc(ui["send"])}</button></form></div></div>')
     if c.style == 2:
         paras = "".join(f'<div class="c9">{_esc(p)}</div>' for p in a.paragraphs)
-        return f'<div class="c10">{_esc(a.title)}</div><div class="c5">{date}</div>{paras}'
-    paras = "<br><br>".join(_esc(p) for p in a.paragraphs)
-    return (f'<font size="4"><b>{_esc(a.title)}</b></font><br><i>{date}</i><br><br>{paras}'
+        crumb_html = f'<div class="c9">{_esc(crumb)}</div>' if crumb else ""
+        after = "".join(f'<div class="c9">{_esc(line)}</div>' for line in lines)
+        return (_heading(c, f'<div class="c10">{_esc(a.title)}</div>',
+                         f'<div class="c5">{date}</div>', crumb_html) + paras + after)
+    paras = "<br><br>".join(_esc(p) for p in [*a.paragraphs, *lines])
+    crumb_html = f"{_esc(crumb)}<br>" if crumb else ""
+    return (_heading(c, f'<font size="4"><b>{_esc(a.title)}</b></font><br>',
+                     f"<i>{date}</i><br>", crumb_html)
+            + f'<br>{paras}'
             f'<br><br><span class="small">{_esc(c.ui["by"])} {_esc(c.site)}</span>')
 
 
@@ -381,16 +441,22 @@ def _listing_main(c: _Ctx, heading: str, items: list[ArticleTruth], page: int,
 
 def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
                   seed: int = 0, base_path: str = "", page_kb: int = 0,
-                  per_page: int = 10, base_url: str = "", briefs: bool = False) -> SiteManifest:
+                  per_page: int = 10, base_url: str = "", briefs: bool = False,
+                  dateline: str = "below", breadcrumbs: bool = False, counters: bool = False,
+                  one_sentence_paragraphs: bool = False) -> SiteManifest:
     """Write a static news site into ``root``; return the truth about its articles.
 
     ``base_url`` (e.g. "http://127.0.0.1:8123") makes canonical links and sitemap entries
     absolute; left empty they are root-relative, to be resolved against wherever the site is
     served (``write_sitemap`` rewrites the sitemap once the server's address is known).
     ``page_kb`` pads each page with that many KB of inline script, like real pages carry.
+    ``dateline``, ``breadcrumbs``, ``counters``, ``one_sentence_paragraphs``: the layout options
+    of the module docstring.
     """
     if language not in _WORDS:
         raise ValueError(f"unsupported language {language!r}; use one of {sorted(_WORDS)}")
+    if dateline not in ("above", "below"):
+        raise ValueError(f"dateline must be 'above' or 'below', not {dateline!r}")
     root = Path(root)
     rng = random.Random(f"{language}-{style}-{seed}")
     base = base_path.rstrip("/")
@@ -398,7 +464,8 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
     site = _SITE_NAMES[language][idx]
     domain = f"{_DOMAINS[idx]}-{language}.example"
     c = _Ctx(language, site, domain, style % 4, base, rng, page_kb, 2024,
-             base_url.rstrip("/"), _padding(rng, page_kb), briefs)
+             base_url.rstrip("/"), _padding(rng, page_kb), briefs, dateline, breadcrumbs,
+             counters, random.Random(f"{language}-{style}-{seed}-layout"))
     tags = _TAG_WORDS[language]
 
     articles: list[ArticleTruth] = []
@@ -413,9 +480,13 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
             raw = f"{gdate(when, language)} {when:%H:%M}"
             published = when.strftime("%Y-%m-%dT%H:%M")
         paragraphs = [_paragraph(rng, language) for _ in range(rng.randint(3, 8))]
+        if one_sentence_paragraphs and not briefs:
+            paragraphs = [_sentence(c.layout_rng, language) for _ in paragraphs]
         if briefs:
             paragraphs = _brief(rng, language)
-        elif rng.random() < 0.7:  # prose that reuses furniture words and the site's name
+        # prose that reuses furniture words and the site's name; never alone as a one-sentence
+        # paragraph: the same sentence on many pages is what a site template rightly strips
+        elif not one_sentence_paragraphs and rng.random() < 0.7:
             trap = rng.choice(_TRAPS[language]).format(site=site)
             k = rng.randrange(len(paragraphs))
             paragraphs[k] = f"{trap} {paragraphs[k]}" if rng.random() < 0.5 else \

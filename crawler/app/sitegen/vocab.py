@@ -124,3 +124,32 @@ def counter_line(lang: str, today: dt.date, hits: list[int], total: int, *,
                     for i, n in enumerate(hits))
     n = f"{total:,}"
     return f"{days} {UI[lang]['total'].format(n=n.replace(',', '.') if lang == 'tr' else n)}"
+
+
+# A breadcrumb trail's words and separator, as each language's sites print them.
+BREADCRUMB = {
+    "en": (" » ", ["Home", "News"], ["Economy", "Politics", "Culture", "Sports"]),
+    "ar": (" » ", ["الرئيسية", "أخبار"], ["اقتصاد", "سياسة", "ثقافة", "رياضة"]),
+    "tr": (" > ", ["Anasayfa", "Gündem"], ["Ekonomi", "Siyaset", "Kültür", "Spor"]),
+}
+
+
+def breadcrumb_line(lang: str, section: int) -> str:
+    """"Home » News » Economy": the trail some sites print above the headline."""
+    sep, trail, sections = BREADCRUMB[lang]
+    return sep.join([*trail, sections[section % len(sections)]])
+
+
+def views_line(lang: str, n: int) -> str:
+    """An article's view counter: "Views: 1,234", "عدد الزيارات: 2950", "Okunma: 1.245"."""
+    if lang == "ar":
+        return f"عدد الزيارات: {n}"
+    if lang == "tr":
+        return f"Okunma: {n:,}".replace(",", ".")
+    return f"Views: {n:,}"
+
+
+def reading_time_line(lang: str, minutes: int) -> str:
+    """"Reading time: 3 min", "2 دقائق للقراءة", "3 dk okuma"."""
+    return {"en": f"Reading time: {minutes} min", "ar": f"{minutes} دقائق للقراءة",
+            "tr": f"{minutes} dk okuma"}[lang]

@@ -1,0 +1,63 @@
+"""Issue 9: zero-config crawls of generated sites in layouts tarikh's tests had not shown it —
+the date line above the headline, a breadcrumb trail, view and reading-time counters inside
+the article, one-sentence paragraphs — scored like the acceptance: every article stored with
+its title, every paragraph kept, no furniture line, the right published day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.app.sitegen import article_blocks, generate_site
+from tests.helpers import crawl_home
+
+# Known tarikh defects: the combination xfails (strictly), the assertion stays.
+SHORT_HINTLESS = pytest.mark.xfail(reason=(
+    "page.kind: a short article (under ~470 characters of one-sentence paragraphs) in a layout "
+    "with no hint (no <article>, <h1>, Open Graph or JSON-LD) is classed 'other', not stored"), strict=True)
+SHORT_LEAD_TEASER = pytest.mark.xfail(reason=(
+    "SiteTemplate: a short lead paragraph (<100 characters) that listings show whole as the "
+    "teaser recurs on the home and tag pages, reaches the short-block threshold and is "
+    "stripped as furniture"), strict=True)
+DATELINE_ABOVE = pytest.mark.xfail(reason=(
+    "weigh_by_layout: a date line right over the headline whose shape the template has learned "
+    "(same shape, a different date on every article) is demoted as the header's 'today'; the "
+    "template keeps digit-masked fingerprints, so it cannot tell it from a repeated date"),
+    strict=True)
+# (language, style, layout options): each option in several languages and styles, ~6 sites.
+LAYOUTS: list[Any] = [
+    pytest.param("en", 0, {"dateline": "above"}, marks=DATELINE_ABOVE),
+    ("ar", 1, {"breadcrumbs": True, "counters": True}),
+    pytest.param("tr", 2, {"dateline": "above", "breadcrumbs": True, "counters": True},
+                 marks=DATELINE_ABOVE),
+    ("en", 3, {"one_sentence_paragraphs": True, "counters": True}),
+    pytest.param("ar", 2, {"one_sentence_paragraphs": True, "breadcrumbs": True},
+                 marks=SHORT_HINTLESS),
+    pytest.param("tr", 0, {"briefs": True, "dateline": "above", "breadcrumbs": True,
+                           "counters": True}, marks=[SHORT_LEAD_TEASER, DATELINE_ABOVE]),
+]
+
+
+def _id(language: str, style: int, options: dict[str, Any]) -> str:
+    return "-".join([language, f"s{style}", *sorted(options)])
+
+
+IDS = [_id(*(x.values if hasattr(x, "values") else x)) for x in LAYOUTS]
+
+
+@pytest.mark.parametrize(("language", "style", "options"), LAYOUTS, ids=IDS)
+def test_zero_config_crawl_of_layout(tmp_path: Path, language: str, style: int,
+                                     options: dict[str, Any]) -> None:
+    root = tmp_path / "site"
+    manifest = generate_site(root, language=language, n_articles=15, style=style, seed=9,
+                             **options)
+    stored = crawl_home(tmp_path, root, manifest)
+    truth = manifest.article_by_path()
+    assert set(stored) == set(truth)  # every article; no listing, tag or home page
+    for path, article in truth.items():
+        row = stored[path]
+        assert row["title"] == article.title, path
+        assert row["text"].split("\n\n") == article_blocks(article), path
+        assert (row["published"] or "")[:10] == article.published[:10], (path, row["published_raw"])
