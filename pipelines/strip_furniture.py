@@ -15,6 +15,9 @@ class FurniturePipeline(Stage):
             return item
         ctx = self.state.site_ctx
         item.template_pages = ctx.template.pages_seen
+        # The template learns from articles only: furniture is what a site repeats across its
+        # articles, while a listing's teasers repeat an article's own lead paragraph.
+        article = item.article_hint is True or item.analysis.page.kind == "article"
         with self.cpu("furniture"):
-            item.blocks = clean_blocks(item.analysis, ctx, page_key=item.key)
+            item.blocks = clean_blocks(item.analysis, ctx, page_key=item.key, learn=article)
         return item

@@ -137,11 +137,19 @@ def _selector_candidates(tree: Any, selector: str) -> list[DateCandidate]:
     return [DateCandidate(source="selector", raw=text, weight=10.0) for text in select_texts(tree, selector)]
 
 
+def observe_page(template: SiteTemplate, page_key: str, page: ExtractedPage) -> None:
+    """Let the site's template learn one page: every block, and the lines above the headline
+    by their exact text as well (the header zone)."""
+    blocks = page.page_blocks or page.blocks
+    header_end = next((i for i, b in enumerate(blocks) if b == page.title), 0)
+    template.observe(page_key, blocks, header_end)
+
+
 def clean_blocks(analysis: Analysis, ctx: SiteContext, *, page_key: str, learn: bool = True) -> list[str]:
     """Strip furniture: generic rules, the profile's rules and the site's learned template."""
     page = analysis.page
     if learn:
-        ctx.template.observe(page_key, page.page_blocks or page.blocks)
+        observe_page(ctx.template, page_key, page)
     kept, _dropped = strip_furniture(
         page.blocks, template=ctx.template, rules=ctx.rules, language=page.language or ctx.language
     )
@@ -187,7 +195,7 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
 
     The article's dateline is a short date line right by the headline: under it, else right
     above it (many sites print the date over the title); a date line farther up, past the
-    menus, or one the site's template repeats on many pages is the header's "today".
+    menus, or one whose very text the site repeats on many pages is the header's "today".
     """
     page = analysis.page
     blocks = page.page_blocks or page.blocks
@@ -210,8 +218,10 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
             out.append(cand)
             continue
         found = [i for i, b in enumerate(blocks) if cand.raw in b]
-        learned = template is not None and any(template.is_furniture(blocks[i]) for i in found)
-        above = not below and not learned and dateline(cand, title_at - DATELINE_REACH, title_at - 1)
+        # the header's "today" is the same text on many pages; each article's dateline has the
+        # others' shape (which the masked template learns) but its own day
+        repeated = template is not None and any(template.repeats_exactly(blocks[i]) for i in found)
+        above = not below and not repeated and dateline(cand, title_at - DATELINE_REACH, title_at - 1)
         if id(cand) in below or above:
             out.append(dataclasses.replace(cand, weight=max(cand.weight, 3.0)))
             continue

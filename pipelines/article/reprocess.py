@@ -16,7 +16,14 @@ from typing import Any
 from pipelines import store
 from pipelines.article.dupes import store_article
 from pipelines.article.pool import worker_pool
-from pipelines.article.process import Analysis, SiteContext, analyse_html, process_analysis
+from pipelines.article.process import (
+    Analysis,
+    SiteContext,
+    analyse_html,
+    observe_page,
+    process_analysis,
+)
+from pipelines.page.extract import ExtractedPage
 from pipelines.page.furniture import SiteTemplate
 
 logger = logging.getLogger(__name__)
@@ -81,11 +88,11 @@ def _reprocess_site(db: Any, name: str, since: str | None,
                 logger.warning("reprocess: cannot analyse %s: %s", url, outcome)
                 report.counters.error(f"analyse {url}: {outcome}")
                 continue
-            packed, blocks = outcome
+            packed, page = outcome
             if packed is not None:
                 store.set_analysis(db, url, packed)
             if learn:
-                ctx.template.observe(url, blocks)
+                observe_page(ctx.template, url, page)
     if learn:
         store.save_template(db, name, ctx.template.to_json(), ctx.template.pages_seen)
     # Pass 2: furniture, dates, record — cheap, from what pass 1 kept.
@@ -117,14 +124,14 @@ def rederive(db: Any, url: str, ctx: SiteContext, *, run_id: int | None = None) 
     return record
 
 
-def _analyse_stored(job: tuple) -> tuple[bytes | None, list[str]] | str:
-    """One stored page → (packed analysis JSON, blocks for template learning), or the error."""
+def _analyse_stored(job: tuple) -> tuple[bytes | None, ExtractedPage] | str:
+    """One stored page → (packed analysis JSON, the page for template learning), or the error."""
     url, html, encoding, rules = job
     try:
         analysis = analyse_html(html, url, encoding=encoding, rules=rules)
     except Exception as exc:  # noqa: BLE001 - a bad stored page is reported, not fatal
         return f"{type(exc).__name__}: {exc}"
-    return store.pack(analysis.to_json()), analysis.page.page_blocks or analysis.page.blocks
+    return store.pack(analysis.to_json()), analysis.page
 
 
 def refinish(db: Any, urls: list[str], ctx: SiteContext) -> int:

@@ -293,6 +293,15 @@ def fingerprint(block: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _exact_key(block: str) -> str:
+    """A block's exact text (whitespace and case folded), hashed short; '=' keeps it apart
+    from the masked fingerprints in the same table."""
+    return "=" + hashlib.blake2b(_norm(block).encode(), digest_size=8).hexdigest()
+
+
 class SiteTemplate:
     """Per-site memory of blocks that repeat across pages.
 
@@ -314,6 +323,7 @@ class SiteTemplate:
     MAX_FINGERPRINTS = 5000
     MAX_PAGE_KEYS = 4000
     MAX_BLOCK_CHARS = 400  # longer blocks are article prose, never template
+    EXACT_CHARS = 120  # short lines with numbers are also counted by their exact text
 
     __slots__ = ("counts", "page_keys", "pages_seen")
 
@@ -322,8 +332,9 @@ class SiteTemplate:
         self.page_keys: dict[str, None] = {}
         self.pages_seen = 0
 
-    def observe(self, page_key: str, blocks: list[str]) -> None:
-        """Count each block's fingerprint once for this page (re-observing a page is a no-op)."""
+    def observe(self, page_key: str, blocks: list[str], header_end: int = 0) -> None:
+        """Count each block's fingerprint once for this page (re-observing a page is a no-op);
+        the blocks before `header_end` (above the headline) are also counted by exact text."""
         pk = hashlib.blake2b(page_key.encode(), digest_size=6).hexdigest()
         if pk in self.page_keys:
             return
@@ -331,7 +342,10 @@ class SiteTemplate:
         if len(self.page_keys) > self.MAX_PAGE_KEYS:
             del self.page_keys[next(iter(self.page_keys))]
         self.pages_seen += 1
-        for fp in {fingerprint(b) for b in blocks if b and len(b) <= self.MAX_BLOCK_CHARS}:
+        keys = {fingerprint(b) for b in blocks if b and len(b) <= self.MAX_BLOCK_CHARS}
+        keys |= {_exact_key(b) for b in blocks[:header_end]
+                 if b and len(b) <= self.EXACT_CHARS and _HAS_DIGIT.search(b)}
+        for fp in keys:
             self.counts[fp] = self.counts.get(fp, 0) + 1
         if len(self.counts) > self.MAX_FINGERPRINTS:
             self._evict()
@@ -349,6 +363,14 @@ class SiteTemplate:
         if not block or len(block) > self.MAX_BLOCK_CHARS:
             return False
         return self.counts.get(fingerprint(block), 0) >= self.threshold(block)
+
+    def repeats_exactly(self, block: str) -> bool:
+        """The very same short line with numbers (not only its shape) above the headline of
+        many pages: the header's "today" — where every article's own dateline has the shape of
+        the others' but never their text (it may recur below them, in related lists)."""
+        if not block or len(block) > self.EXACT_CHARS:
+            return False
+        return self.counts.get(_exact_key(block), 0) >= self.threshold(block)
 
     def to_json(self) -> dict[str, Any]:
         return {"version": 1, "pages_seen": self.pages_seen, "counts": self.counts,

@@ -91,10 +91,10 @@ def test_a_dateline_directly_above_the_headline_is_the_articles_date(dateline: s
 
 
 def test_a_dateline_above_the_headline_that_the_template_repeats_is_furniture() -> None:
-    """A line the site prints on many pages is furniture wherever it sits."""
+    """A line the site prints above the headline of many pages is its header's "today"."""
     ctx = SiteContext(site="e")
-    for n in range(4):
-        ctx.template.observe(f"http://e.com/{n}", ["19.11.2018", f"Headline number {n}"])
+    for n in range(4):  # the same line over each page's headline (block 1)
+        ctx.template.observe(f"http://e.com/{n}", ["19.11.2018", f"Headline number {n}"], header_end=1)
     analysis = analyse_html(_dateline_above_page("19.11.2018"), "http://e.com/story")
     assert date_of(analysis, ctx) is None
 
@@ -103,3 +103,16 @@ def test_the_seed_page_keeps_its_dateline_and_not_the_headers_today() -> None:
     seed = (TEST_DATA / "seed_page.txt").read_text("utf-8")
     picked = date_of(analyse_text(seed), SiteContext(site="islamicinvitationturkey.com"))
     assert picked is not None and picked.iso == "2015-11-21T10:37"
+
+
+def test_each_articles_own_dateline_above_its_headline_is_its_date() -> None:
+    """Many pages print *a* date above the headline (the template learns its shape), each its
+    own day, which may recur below other articles in related lists: still the dateline."""
+    ctx = SiteContext(site="e")
+    for n in range(6):
+        day = f"{n + 10}.11.2018"
+        ctx.template.observe(f"http://e.com/{n}", [day, f"Headline number {n}", "19.11.2018"],
+                             header_end=1)  # below: a related story's date on every page
+    analysis = analyse_html(_dateline_above_page("19.11.2018"), "http://e.com/story")
+    picked = date_of(analysis, ctx)
+    assert picked is not None and picked.iso == "2018-11-19"

@@ -17,26 +17,15 @@ from tests.helpers import crawl_home
 SHORT_HINTLESS = pytest.mark.xfail(reason=(
     "page.kind: a short article (under ~470 characters of one-sentence paragraphs) in a layout "
     "with no hint (no <article>, <h1>, Open Graph or JSON-LD) is classed 'other', not stored"), strict=True)
-SHORT_LEAD_TEASER = pytest.mark.xfail(reason=(
-    "SiteTemplate: a short lead paragraph (<100 characters) that listings show whole as the "
-    "teaser recurs on the home and tag pages, reaches the short-block threshold and is "
-    "stripped as furniture"), strict=True)
-DATELINE_ABOVE = pytest.mark.xfail(reason=(
-    "weigh_by_layout: a date line right over the headline whose shape the template has learned "
-    "(same shape, a different date on every article) is demoted as the header's 'today'; the "
-    "template keeps digit-masked fingerprints, so it cannot tell it from a repeated date"),
-    strict=True)
 # (language, style, layout options): each option in several languages and styles, ~6 sites.
 LAYOUTS: list[Any] = [
-    pytest.param("en", 0, {"dateline": "above"}, marks=DATELINE_ABOVE),
+    ("en", 0, {"dateline": "above"}),
     ("ar", 1, {"breadcrumbs": True, "counters": True}),
-    pytest.param("tr", 2, {"dateline": "above", "breadcrumbs": True, "counters": True},
-                 marks=DATELINE_ABOVE),
+    ("tr", 2, {"dateline": "above", "breadcrumbs": True, "counters": True}),
     ("en", 3, {"one_sentence_paragraphs": True, "counters": True}),
     pytest.param("ar", 2, {"one_sentence_paragraphs": True, "breadcrumbs": True},
                  marks=SHORT_HINTLESS),
-    pytest.param("tr", 0, {"briefs": True, "dateline": "above", "breadcrumbs": True,
-                           "counters": True}, marks=[SHORT_LEAD_TEASER, DATELINE_ABOVE]),
+    ("tr", 0, {"briefs": True, "dateline": "above", "breadcrumbs": True, "counters": True}),
 ]
 
 
