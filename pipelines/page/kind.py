@@ -79,16 +79,26 @@ def page_kind(url: str, meta: PageMeta, blocks: list[str], headline_links: int) 
     return "other"
 
 
+#: A story filed under its date: /2022/07/story-12.html, /en/2022/07/21/story/.
+_DATED_STORY = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]+/?$")
+_INDEX_NAMES = frozenset({"index", "default", "home", "page", "archive", "archives"})
+
+
 def article_url(url: str) -> bool:
-    """The URL names one story: its last path segment is a slug of four or more words or
-    holds a numeric id of five or more digits (a section, tag or archive path does neither)."""
+    """The URL names one story: its last path segment is a slug of four or more words, holds
+    a numeric id of five or more digits, or follows a date in the path (/2022/07/story-12:
+    news sites file their stories by date; the month archive /2022/07/ itself has no such
+    segment). A section, tag or archive path is none of these."""
     if not url.startswith(("http://", "https://")):
         return False
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if not segments:
         return False
     last = re.sub(r"\.\w{2,5}$", "", segments[-1])
-    return len([w for w in re.split(r"[-_+]+", last) if w]) >= 4 or bool(re.search(r"\d{5,}", last))
+    if len([w for w in re.split(r"[-_+]+", last) if w]) >= 4 or re.search(r"\d{5,}", last):
+        return True
+    dated = bool(_DATED_STORY.search(urlsplit(url).path))
+    return dated and bool(re.search(r"[^\W\d_]", last)) and last.lower() not in _INDEX_NAMES
 
 
 def _only_h1(meta: PageMeta) -> lxml.html.HtmlElement | None:

@@ -335,3 +335,14 @@ def test_the_second_opinion_falls_back_to_recall_when_precision_finds_nothing(mo
     lines = extract_module._fallback(parse_html(b"<html><body><p>x</p></body></html>"))
     assert calls == [True, False]
     assert sum(map(len, lines)) >= extract_module.FALLBACK_BELOW
+
+
+@pytest.mark.parametrize(("url", "story"), [
+    ("http://e.com/2022/07/story-12.html", True), ("http://e.com/en/2022/07/21/kisa-haber/", True),
+    ("http://e.com/2022/07/", False), ("http://e.com/2022/07/index.html", False),
+    ("http://e.com/2022/07/2", False), ("http://e.com/tag/economy/", False),
+])
+def test_a_story_filed_under_its_date_has_an_article_url(url: str, story: bool) -> None:
+    from pipelines.page.kind import article_url
+
+    assert article_url(url) is story
