@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,3 +84,20 @@ def crawl_home(tmp_path: Path, root: Path, manifest: SiteManifest) -> dict[str, 
                       "--no-throttle")
     assert proc.returncode == 0, proc.stderr[-2000:]
     return {"/" + r["url"].split("/", 3)[3]: r for r in rows(db, "select * from articles")}
+
+
+def respond(status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+            headers: dict[str, str] | None = None, length: int | None = None
+            ) -> Callable[[Any], bool]:
+    """A LocalSiteServer hook answering one path with this status, body and headers
+    (`length`: a Content-Length that lies about the body)."""
+    def hook(handler: Any) -> bool:
+        handler.send_response(status)
+        handler.send_header("Content-Type", ctype)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body) if length is None else length))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return True
+    return hook

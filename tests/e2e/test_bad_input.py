@@ -8,27 +8,16 @@ import time
 from pathlib import Path
 
 from crawler.app.localserver import LocalSiteServer, SiteHandler
-from tests.helpers import ROOT, rows, tarikh, write_profile
+from tests.helpers import ROOT, respond, rows, tarikh, write_profile
 
 MANIFEST = json.loads((ROOT / "data" / "demo-site" / "manifest.json").read_text(encoding="utf-8"))
 
 ARABIC_PARAGRAPH = "أعلنت البلدية اليوم عن افتتاح حديقة جديدة في وسط المدينة تضم أشجارا نادرة " * 3
 
 
-def _respond(status: int, body: bytes, ctype: str = "text/html; charset=utf-8"):
-    def hook(handler: SiteHandler) -> bool:
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-        return True
-    return hook
-
-
 def _slow(handler: SiteHandler) -> bool:
     time.sleep(8)  # longer than the run's DOWNLOAD_TIMEOUT
-    return _respond(200, b"<html><body><p>late</p></body></html>")(handler)
+    return respond(200, b"<html><body><p>late</p></body></html>")(handler)
 
 
 def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path, sites: Path) -> None:
@@ -37,11 +26,11 @@ def test_a_run_survives_bad_pages(tmp_path: Path, demo_copy: Path, sites: Path) 
         f"<p>{ARABIC_PARAGRAPH}</p><p>{ARABIC_PARAGRAPH}</p></article></body></html>"
     ).encode("cp1256")
     bad = {
-        "/en/2020/01/server-error.html": _respond(500, b"oops"),
+        "/en/2020/01/server-error.html": respond(500, b"oops"),
         "/en/2020/01/slow.html": _slow,
-        "/en/2020/01/empty.html": _respond(200, b""),
-        "/en/2020/01/garbage.html": _respond(200, bytes(range(256)) * 40),
-        "/ar/2020/01/wrong-charset.html": _respond(200, wrong_charset, "text/html; charset=utf-8"),
+        "/en/2020/01/empty.html": respond(200, b""),
+        "/en/2020/01/garbage.html": respond(200, bytes(range(256)) * 40),
+        "/ar/2020/01/wrong-charset.html": respond(200, wrong_charset, "text/html; charset=utf-8"),
         "/en/2020/01/dead-link.html": None,  # a 404
     }
     sitemap = demo_copy / "sitemap.xml"

@@ -7,28 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crawler.app.localserver import LocalSiteServer, SiteHandler
-from tests.helpers import rows, tarikh, write_profile
+from crawler.app.localserver import LocalSiteServer
+from tests.helpers import respond, rows, tarikh, write_profile
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
     + "]>"
 )
-
-
-def _respond(status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
-             headers: dict[str, str] | None = None):
-    def hook(handler: SiteHandler) -> bool:
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-        return True
-    return hook
 
 
 def _crawl(tmp_path: Path, base: str, *, sitemaps: tuple[str, ...] = ("/sitemap.xml",),
@@ -51,7 +37,7 @@ def test_a_redirect_to_another_port_of_the_host_is_not_followed(tmp_path: Path, 
         + "</p></article></body></html>", encoding="utf-8")
     with LocalSiteServer(other) as internal, LocalSiteServer(demo_copy) as site:
         path = "/en/2020/01/moved.html"
-        site.hooks[path] = _respond(302, b"", headers={"Location": f"{internal.base_url}/secret.html"})
+        site.hooks[path] = respond(302, b"", headers={"Location": f"{internal.base_url}/secret.html"})
         sitemap = demo_copy / "sitemap.xml"
         sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(
             "</urlset>", f"<url><loc>{{{{BASE}}}}{path}</loc></url></urlset>"), encoding="utf-8")

@@ -17,24 +17,10 @@ import pytest
 
 from crawler.app.localserver import LocalSiteServer, SiteHandler
 from crawler.app.sitegen import generate_site, write_sitemap
-from tests.helpers import rows, tarikh, write_profile
+from tests.helpers import respond, rows, tarikh, write_profile
 
 PROSE = "<p>" + "The council approved the budget for the new library after a long debate. " * 6 + "</p>"
 Hook = Callable[[SiteHandler], bool]
-
-
-def respond(status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
-            headers: dict[str, str] | None = None, length: int | None = None) -> Hook:
-    def hook(handler: SiteHandler) -> bool:
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(body) if length is None else length))
-        handler.end_headers()
-        handler.wfile.write(body)
-        return True
-    return hook
 
 
 def reset(handler: SiteHandler) -> bool:
