@@ -20,8 +20,29 @@ from pipelines.page.vocab import MONTH_WORDS
 
 _LISTING_PATH = re.compile(
     r"/(?:page|sayfa|صفحة|tag|tags|etiket|category|categories|kategori|topics?|author|"
-    r"authors|yazar|archives?|arsiv|search|section|label)(?:/|$)|[?&](?:page|paged|p|s|q)=",
-    re.I)
+    r"authors|yazar|archives?|arsiv|search|section|label)(?:/|$)", re.I)
+#: ?p=2 is a page of a list; ?p=959 is a post (below).
+_LISTING_QUERY = re.compile(r"(?:^|&)(?:(?:page|paged|s|q)=|p=\d{1,2}(?:&|$))", re.I)
+#: A query naming one item by its number: WordPress's ?p=959, ?id=, TYPO3's tt_news=.
+_ITEM_QUERY = re.compile(r"(?:^|&)(?:p|id|post|story|article|news|[\w%\[\]]*tt_news[\w%\[\]]*)=\d{3,}/?(?:&|$)",
+                         re.I)
+#: Class or id words of the site's chrome: its navigation, menus and footer.
+_CHROME = re.compile(r"(?:^|[\s_-])(?:nav|menu|footer)", re.I)
+_CHROME_TAGS = frozenset({"nav", "footer", "menu"})
+#: Class or id words of the page's main column.
+_MAIN = re.compile(r"(?:^|[\s_-])main(?:$|[\s_-])", re.I)
+#: Class or id words of the boxes beside or after an article that link onward: related and
+#: most-read stories, a sidebar's widgets, the comments.
+_BESIDE = re.compile(r"related|sidebar|side-bar|widget|more-?(?:stories|articles|news)|"
+                     r"most-?(?:popular|read|viewed)|trending|recommend|outbrain|taboola|"
+                     r"comment|respond", re.I)
+_CHROME_ROLES = frozenset({"navigation", "menu", "menubar", "contentinfo"})
+#: Class words of text kept for screen readers only ("aural" is the German federal CMS's).
+_SCREEN_READER = re.compile(r"sr-only|screen-reader|visually-?hidden|(?:^|[\s_-])aural(?:$|[\s_-])|"
+                            r"offscreen|(?:^|[\s_-])(?:hidden|invisible)(?:$|[\s_-])", re.I)
+#: CJK scripts write a word in one or two characters: each counts as this many Latin ones.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_WEIGHT = 3
 #: A date as a dateline writes it: 12.03.2024, 2024-03-12, 2024年3月, or a year by a month word.
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\d{4}\s*年\s*\d{1,2}\s*月")
 _YEAR = re.compile(r"(?<!\d)(?:1[34]\d\d|19\d\d|20\d\d)(?!\d)")
@@ -35,15 +56,18 @@ _BRIEF_CHARS = 150
 def page_kind(url: str, meta: PageMeta, blocks: list[str], headline_links: int) -> str:
     """'article', 'listing' or 'other' from the URL, the structured data, the page's shape
     and the text."""
-    prose = sum(len(b) for b in blocks if len(b) >= 80)
-    text = sum(len(b) for b in blocks)
-    path = urlsplit(url or "").path
-    is_root = path in ("", "/") or bool(re.fullmatch(r"/(?:index\.\w+|[a-z]{2})/?", path or ""))
+    sizes = [text_size(b) for b in blocks]
+    prose = sum(n for n in sizes if n >= 80)
+    text = sum(sizes)
+    parts = urlsplit(url or "")
+    path = parts.path
+    is_root = (path in ("", "/") or bool(re.fullmatch(r"/(?:index\.\w+|[a-z]{2})/?", path or ""))) \
+        and not _ITEM_QUERY.search(parts.query)  # /?p=959 is a post, not the home page
     strong = meta.is_article_typed
     if is_root or _canonical_is_home(meta):
         return "listing" if headline_links >= 3 or not strong or is_root else (
             "article" if prose >= 600 else "listing")
-    if _LISTING_PATH.search(url or ""):
+    if _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query):
         # A query such as ?page=1 rides along on article links too: a page with no teaser
         # headlines and a full article's prose is an article whatever its URL says.
         if headline_links == 0 and prose >= 1000:
@@ -59,7 +83,7 @@ def page_kind(url: str, meta: PageMeta, blocks: list[str], headline_links: int) 
         return "article"
     # One headline with a dateline under it outweighs a few headline links elsewhere.
     dateline = text >= _BRIEF_CHARS and has_dateline(meta)
-    if dateline and headline_links < 5:
+    if dateline and (headline_links < 5 or _own_headline_links(meta) < 5):
         return "article"
     # The headline inside the page's one <article> (or articleBody), which holds the text
     # and no teaser list, is an article's.
@@ -84,13 +108,21 @@ _DATED_STORY = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]+/?$")
 _INDEX_NAMES = frozenset({"index", "default", "home", "page", "archive", "archives"})
 
 
+def text_size(text: str) -> int:
+    """Characters, with a CJK character counted as the word it nearly is."""
+    return len(text) + (_CJK_WEIGHT - 1) * len(_CJK.findall(text)) if text else 0
+
+
 def article_url(url: str) -> bool:
     """The URL names one story: its last path segment is a slug of four or more words, holds
     a numeric id of five or more digits, or follows a date in the path (/2022/07/story-12:
     news sites file their stories by date; the month archive /2022/07/ itself has no such
-    segment). A section, tag or archive path is none of these."""
+    segment), or its query names one item by number (?p=959). A section, tag or archive path
+    is none of these."""
     if not url.startswith(("http://", "https://")):
         return False
+    if _ITEM_QUERY.search(urlsplit(url).query):
+        return True
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if not segments:
         return False
@@ -102,8 +134,51 @@ def article_url(url: str) -> bool:
 
 
 def _only_h1(meta: PageMeta) -> lxml.html.HtmlElement | None:
+    """The page's one visible headline: <h1>s that label the site's chrome for screen
+    readers, sit in its navigation or footer, or are the site's name linking home are not
+    headlines."""
     h1s = [h for h in meta.headings if h.tag == "h1" and h.text_content().strip()]
+    if len(h1s) > 1:  # a lone hidden <h1> is still the page's headline, read aloud
+        h1s = [h for h in h1s if not _SCREEN_READER.search(h.get("class") or "")
+               and not in_chrome(h) and not _names_site(h)]
     return h1s[0] if len(h1s) == 1 else None
+
+
+def _names_site(h1: lxml.html.HtmlElement) -> bool:
+    """An <h1> whose one link goes to the home page is the site's name (a theme's logo)."""
+    links = h1.findall(".//a")
+    if len(links) != 1:
+        return False
+    return links[0].get("rel") == "home" or urlsplit(links[0].get("href") or "").path in ("", "/") \
+        and bool(links[0].get("href"))
+
+
+def _own_headline_links(meta: PageMeta) -> int:
+    """Headline links outside the boxes beside the article (related stories, sidebar
+    widgets, comments): a listing's teasers are its main content, an article's are not."""
+    h1 = _only_h1(meta)
+    if h1 is None:
+        return 0
+    return count_headline_links(h1.getroottree().getroot(), _BESIDE)
+
+
+def in_chrome(el: etree._Element) -> bool:
+    """The element sits in the site's navigation, a menu or the footer (by tag or role)."""
+    return any(box.tag in _CHROME_TAGS or box.get("role") in _CHROME_ROLES
+               for box in el.iterancestors())
+
+
+def _chrome_box(box: etree._Element, words: re.Pattern[str] | None) -> str:
+    """'tag' for navigation, menus and footers by tag or role (and asides, with `words`),
+    'class' for boxes whose class or id names them so, '' otherwise."""
+    if box.tag in _CHROME_TAGS or box.get("role") in _CHROME_ROLES:
+        return "tag"
+    if words is not None and (box.tag == "aside" or box.get("role") == "complementary"):
+        return "tag"
+    key = f"{box.get('class') or ''} {box.get('id') or ''}"
+    if key.strip() and (_CHROME.search(key) or (words is not None and words.search(key))):
+        return "class"
+    return ""
 
 
 def headline_in_article(meta: PageMeta) -> bool:
@@ -127,8 +202,12 @@ def headline_in_article(meta: PageMeta) -> bool:
 
 
 def _canonical_is_home(meta: PageMeta) -> bool:
-    """A canonical URL that is a site's root says the page is its home page."""
-    return bool(meta.canonical) and urlsplit(meta.canonical or "").path in ("", "/")
+    """A canonical URL that is a site's root says the page is its home page (a malformed
+    one, such as https://.example.com, says nothing)."""
+    parts = urlsplit(meta.canonical or "")
+    host = parts.hostname or ""
+    return bool(host) and not host.startswith(".") and "." in host and parts.path in ("", "/") \
+        and not _ITEM_QUERY.search(parts.query)
 
 
 def has_dateline(meta: PageMeta) -> bool:
@@ -160,6 +239,21 @@ def _is_date_text(text: str) -> bool:
     return bool(_YEAR.search(text)) and any(w.lower() in MONTH_WORDS for w in _WORD.findall(text))
 
 
-def count_headline_links(body: etree._Element) -> int:
-    """Links that are headings (<h2><a>) — many of them make a listing page."""
-    return sum(1 for h in body.iter("h2", "h3", "h4") if h.find(".//a") is not None)
+def count_headline_links(body: etree._Element, words: re.Pattern[str] | None = None) -> int:
+    """Links that are headings (<h2><a>) — many of them make a listing page. Headings in the
+    site's menus and footer (and, with `words`, in boxes so named) are its chrome, on every
+    page alike, not teasers. A heading inside the page's main column is content even when
+    a layout wrapper further out carries a chrome-like name ("main-row nav-col")."""
+    return sum(1 for h in body.iter("h2", "h3", "h4")
+               if h.find(".//a") is not None and not _in_chrome_box(h, words))
+
+
+def _in_chrome_box(el: etree._Element, words: re.Pattern[str] | None) -> bool:
+    for box in el.iterancestors():
+        how = _chrome_box(box, words)
+        if how:
+            return True
+        if box.tag in ("main", "article") or box.get("role") == "main" or \
+                _MAIN.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return False
+    return False
