@@ -38,10 +38,19 @@ import datetime as dt
 import gzip
 import json
 import statistics
+from collections import Counter
 
 import lxml.etree
 import lxml.html
-from scoring import ROOT, Timed, dataset_dir, run_timed, shared_file, tarikh_record
+from scoring import (
+    ROOT,
+    Timed,
+    article_share,
+    dataset_dir,
+    run_timed,
+    shared_file,
+    tarikh_record,
+)
 
 from pipelines.dates.candidates import collect_candidates
 from pipelines.dates.parse import parse_date
@@ -101,9 +110,14 @@ def tarikh_date_pipeline(body: bytes, url: str, today: dt.date) -> str | None:
     return picked.iso[:10] if picked else None
 
 
+KINDS: dict[str, str | None] = {}  # the page kind the pipeline gave each page
+
+
 def tarikh_date_record(body: bytes, url: str, today: dt.date) -> str | None:
     """The day the stored record gets (`published` of tarikh extract's record)."""
-    published = tarikh_record(body, url).published
+    record = tarikh_record(body, url)
+    KINDS[url] = record.kind
+    published = record.published
     return published[:10] if published else None
 
 
@@ -234,6 +248,12 @@ def main() -> int:
         for u in urls[: args.examples]:
             print(f"    {label}: {truth[u]['file']} judged {truth[u]['date']} picker "
                   f"{answers[picker][u]} pipeline {answers[pipeline][u]}  {u[:70]}")
+
+    if KINDS:
+        print("\npage kinds (pipeline): " + ", ".join(
+            f"{k} {n}" for k, n in sorted(Counter(v or "error" for v in KINDS.values()).items())))
+        for line in article_share("htmldate-eval", KINDS):
+            print(line)
 
     vec = vectors()
     if vec is None:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from scoring import (
     TarikhOutput,
     Timed,
+    article_share,
     bag_scores,
     char_ngrams,
     dataset_dir,
@@ -143,7 +144,9 @@ def load_readability() -> PageSet | None:
         return None
     pages = []
     for d in sorted(p for p in (root / "pages").iterdir() if (p / "source.html.gz").exists()):
-        expected = gzip.decompress((d / "expected.html.gz").read_bytes())
+        # Readability's tests read expected.html as UTF-8 (it declares no charset, and lxml
+        # would guess Latin-1 from bytes: "Yahoo’s" would become "Yahooâ€™s" in the truth)
+        expected = gzip.decompress((d / "expected.html.gz").read_bytes()).decode("utf-8")
         meta_path = d / "expected-metadata.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         pages.append(Page(d.name, gzip.decompress((d / "source.html.gz").read_bytes()), FAKEHOST,
@@ -285,6 +288,9 @@ def report_set(ps: PageSet, results: dict[str, Result], args: argparse.Namespace
                        if getattr(v, "kind", None) != "article"]
         if not_article:
             print(f"    not article: {', '.join(not_article)}")
+        for line in article_share(ps.name, {k: getattr(v, "kind", None)
+                                            for k, v in tarikh.timed.results.items()}):
+            print(line)
         low = sorted((s.main_f1(main), k) for k, s in tarikh.scores.items() if s.main_f1(main) < 0.5)
         bar = [k for f, k in low if any(r.scores[k].main_f1(main) > 0.8 for r in rivals)]
         label = "bag F1" if main == "bag" else "shingle F1"

@@ -19,6 +19,7 @@ shingles of them are character 4-grams.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
@@ -231,3 +232,27 @@ def html_text(html: str | bytes) -> str:
             if el.tag.lower() != "br":
                 el.text = "\n" + (el.text or "")
     return " ".join(root.text_content().split())
+
+
+# --- page kinds ------------------------------------------------------------------------------
+
+JUDGED = Path(__file__).with_name("judged_not_articles.json")
+
+
+def judged_not_articles(set_name: str) -> dict[str, str]:
+    """Pages of a set judged by reading them to hold no article (key -> why)."""
+    return json.loads(JUDGED.read_text(encoding="utf-8")).get(set_name, {})
+
+
+def article_share(set_name: str, kinds: dict[str, str | None]) -> list[str]:
+    """Lines: the share of the set's article pages classed `article` (pages judged to hold no
+    article left out, and listed by kind), then the article pages tarikh missed."""
+    judged = judged_not_articles(set_name)
+    articles = {k: v for k, v in kinds.items() if k not in judged}
+    hit = sum(v == "article" for v in articles.values())
+    lines = [f"article pages classed article: {hit}/{len(articles)} ({hit / max(len(articles), 1):.1%}); "
+             f"{len(kinds) - len(articles)} pages judged to hold no article left out "
+             f"({JUDGED.name}), of which tarikh calls "
+             f"{sum(kinds[k] == 'article' for k in judged if k in kinds)} an article"]
+    lines += [f"    missed: {k[:90]} ({v})" for k, v in articles.items() if v != "article"]
+    return lines

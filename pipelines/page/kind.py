@@ -77,6 +77,10 @@ def page_kind(url: str, meta: PageMeta, blocks: list[str], headline_links: int) 
     # A typed article is one even when its text comes in short blocks.
     if strong and text >= _BRIEF_CHARS:
         return "article"
+    # Typed as an article, at an article's own URL, with a dateline under its one headline:
+    # three signs agree, so a post of a line or two is one.
+    if strong and text >= 80 and article_url(url) and has_dateline(meta):
+        return "article"
     # An article's own URL (a long slug or an id) beside a full article's prose outweighs the
     # related-story headlines around it.
     if prose >= 1000 and article_url(url):
