@@ -211,7 +211,19 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
                    for i in range(max(lo, 0), min(hi, len(blocks) - 1) + 1))
 
     texts = [c for c in analysis.candidates if c.source in ("text", "byline")]
-    below = {id(c) for c in texts if dateline(c, title_at + 1, title_at + DATELINE_REACH)}
+
+    def reach(step: int) -> int:
+        """The block DATELINE_REACH lines from the headline, up (-1) or down (+1); lines
+        the furniture rules remove (print, share, a photo credit) do not count: they do
+        not part a dateline from its headline."""
+        i, seen = title_at, 0
+        while seen < DATELINE_REACH and 0 <= i + step < len(blocks):
+            i += step
+            if any(c.raw in blocks[i] for c in texts) or not is_generic_furniture(blocks[i]):
+                seen += 1
+        return i
+
+    below = {id(c) for c in texts if dateline(c, title_at + 1, reach(+1))}
     out = []
     for cand in analysis.candidates:
         if cand.source not in ("text", "byline"):
@@ -221,7 +233,7 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
         # the header's "today" is the same text on many pages; each article's dateline has the
         # others' shape (which the masked template learns) but its own day
         repeated = template is not None and any(template.repeats_exactly(blocks[i]) for i in found)
-        above = not below and not repeated and dateline(cand, title_at - DATELINE_REACH, title_at - 1)
+        above = not below and not repeated and dateline(cand, reach(-1), title_at - 1)
         if id(cand) in below or above:
             out.append(dataclasses.replace(cand, weight=max(cand.weight, 3.0)))
             continue

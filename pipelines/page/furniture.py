@@ -45,6 +45,7 @@ tumblr vk vkontakte snapchat flickr rss feed email e-mail mail print share tweet
 google google+ googleplus gplus messenger viber line skype soundcloud threads mastodon
 bluesky digg stumbleupon delicious xing ok odnoklassniki copy link sms
 paylaş paylas tweetle yazdır
+drucken teilen imprimer partager imprimir compartir stampa condividi
 شارك مشاركة فيسبوك فيس بوك تويتر يوتيوب انستغرام انستقرام إنستغرام واتساب واتس اب آب
 تلغرام تليجرام تيليجرام لينكدإن طباعة البريد الإلكتروني الالكتروني ارسال إرسال
 اشتراک‌گذاری اشتراک گذاری فیسبوک توییتر یوتیوب اینستاگرام واتساپ تلگرام چاپ ایمیل

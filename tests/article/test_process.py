@@ -90,6 +90,25 @@ def test_a_dateline_directly_above_the_headline_is_the_articles_date(dateline: s
     assert picked is not None and picked.iso == iso
 
 
+def _portal_head(between: str) -> bytes:
+    return ("<html><head><title>Court lets the trial go on | Portal</title></head><body>"
+            "<div>Donnerstag, 16. Februar 2012</div><ul>" + NAV + "</ul>"
+            f"<div>Home ›› Politik ›› Politik</div><div>14. Februar 2012</div>{between}"
+            "<div>Politik</div><h1>Court lets the trial go on</h1>" + BODY + "</body></html>").encode()
+
+
+def test_print_links_and_photo_credits_do_not_part_a_dateline_from_its_headline() -> None:
+    """A news portal's article head: breadcrumb, date, "Drucken" (print), a photo credit and
+    the kicker, then the headline. The date is still the article's dateline; two lines of
+    text between them would part it."""
+    picked = date_of(analyse_html(_portal_head("<div>Drucken</div><div>© 2012 APA/AP</div>"),
+                                  "http://e.com/story"), SiteContext(site="e"))
+    assert picked is not None and picked.iso == "2012-02-14"
+    picked = date_of(analyse_html(_portal_head("<div>Ausland</div><div>Italien</div>"),
+                                  "http://e.com/story"), SiteContext(site="e"))
+    assert picked is None or picked.iso != "2012-02-14"
+
+
 def test_a_dateline_above_the_headline_that_the_template_repeats_is_furniture() -> None:
     """A line the site prints above the headline of many pages is its header's "today"."""
     ctx = SiteContext(site="e")
