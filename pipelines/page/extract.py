@@ -351,6 +351,9 @@ def _choose(units: list[_Unit]) -> tuple[etree._Element | None, dict[etree._Elem
     return best, scores
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _siblings(best: etree._Element, scores: dict[etree._Element, float]) -> set[etree._Element]:
     chosen = {best}
     parent = best.getparent()
@@ -360,12 +363,14 @@ def _siblings(best: etree._Element, scores: dict[etree._Element, float]) -> set[
     threshold = max(10.0, top * 0.2)
     best_class = best.get("class")
     if best_class:
-        # Articles cut into chunks (around ads, embeds) repeat the container's class name:
-        # other elements with the same tag and class that carry prose belong to the text too.
+        # Articles cut into chunks (around ads, embeds) repeat the container's class name,
+        # numbered or not (story-body-1, story-body-2): other elements with the same tag and
+        # class that carry prose belong to the text too, a short chunk as well as a long one.
+        chunk = _DIGITS.sub("", best_class)
         for el, s in scores.items():
-            if (el is not best and el.tag == best.tag and el.get("class") == best_class
-                    and s >= threshold and not _within(el, chosen)
-                    and not _within(best, {el})):
+            if (el is not best and el.tag == best.tag and s >= threshold
+                    and _DIGITS.sub("", el.get("class") or "") == chunk
+                    and not _within(el, chosen) and not _within(best, {el})):
                 chosen.add(el)
     for sib in parent:
         if sib is best or not isinstance(sib.tag, str):

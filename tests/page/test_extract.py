@@ -346,3 +346,15 @@ def test_a_story_filed_under_its_date_has_an_article_url(url: str, story: bool) 
     from pipelines.page.kind import article_url
 
     assert article_url(url) is story
+
+
+def test_numbered_chunks_of_one_body_in_different_wrappers_are_kept_together() -> None:
+    """A body cut into ``story-body-1`` and ``story-body-2``, each in its own wrapper around
+    an ad slot, is one text: the chunks' class differs only by its number."""
+    rest = [f"Part {n}: {t}" for n, t in enumerate(STEPS * 2)]
+    inner = ("<div class='page'><div class='supplemental'><div class='story-body story-body-1'>"
+             + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></div><div class='ad'>"
+             "Advertisement</div><div class='supplemental'><div class='story-body story-body-2'>"
+             + "".join(f"<p>{p}</p>" for p in rest) + "</div></div></div>")
+    page = extract(parse_html(_article(inner)), "")
+    assert page.blocks == PARAS + rest
