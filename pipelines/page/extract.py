@@ -83,7 +83,7 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NEG = re.compile(
     r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|"
     r"sign-up|promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|adslot|adunit|dfp|banner|"
-    r"sidebar|side-bar|widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
+    r"sidebar|side-bar|(?:^|\s)widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
     r"(?:^|[\s_-])menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"
     r"(?:$|[\s_-])|tag-?list|pagination|pager|toolbar|rating|more-?stories|most-?popular|"
     r"trending|caption|credit|(?:^|[\s_-])skip|carousel|slideshow|gallery|"
@@ -96,9 +96,10 @@ _POS = re.compile(
     r"article|(?:^|[\s_-])body|content|entry|(?:^|[\s_-])main|(?:^|[\s_-])post|story|"
     r"(?:^|[\s_-])text|blog|hentry|prose|rich-?text|column", re.I)
 _STRONG_POS = re.compile(
-    r"articlebody|article[-_]?body|article__body|article-?content|article__content|"
-    r"story[-_]?body|story-?content|entry-?content|post-?content|post-?body|post-?text|"
-    r"article-?text|body-?text|main-?content|field-body|single-content|text-?content", re.I)
+    # words joined by hyphens or underscores alike (article_content, article__body)
+    r"article[-_]{0,2}(?:body|content|text)|story[-_]{0,2}(?:body|content)|"
+    r"entry[-_]{0,2}content|post[-_]{0,2}(?:content|body|text)|body[-_]{0,2}text|"
+    r"main[-_]{0,2}content|field[-_]body|single[-_]content|text[-_]{0,2}content", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 

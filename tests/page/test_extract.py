@@ -358,3 +358,19 @@ def test_numbered_chunks_of_one_body_in_different_wrappers_are_kept_together() -
              + "".join(f"<p>{p}</p>" for p in rest) + "</div></div></div>")
     page = extract(parse_html(_article(inner)), "")
     assert page.blocks == PARAS + rest
+
+
+def test_page_builder_widget_wrappers_and_underscored_body_names_hold_the_article() -> None:
+    """Class words are matched as a page builder and a template write them: Elementor wraps
+    all content in ``elementor-widget-container`` (not a sidebar widget), and
+    ``article_content`` names the body as ``article-content`` does, even beside "teaser"."""
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    side = ("<div class='widget widget_recent'><p>Recent posts: five stories from the week.</p>"
+            "</div><div class='comments'>" + "".join(f"<p>Reader {i} wrote: {s}</p>"
+                                                     for i, s in enumerate(STEPS[:2])) + "</div>"
+            "<div class='widget'><p>" + STEPS[2] + "</p></div>")
+    built = (f"<div class='elementor-widget-wrap'><div class='elementor-widget-container'>{body}"
+             f"</div></div>{side}")
+    assert extract(parse_html(_article(built)), "").blocks == PARAS
+    named = f"<div class='teaser_blog_text' id='article_content'>{body}</div>{side}"
+    assert extract(parse_html(_article(named)), "").blocks == PARAS
