@@ -104,6 +104,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
 
+_TAXONOMY = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
+
+
 def _attr_key(el: etree._Element) -> str:
     return _key(el.get("class"), el.get("id"))
 
@@ -114,6 +117,8 @@ def _key(cls: str | None, id_: str | None) -> str:
     its content, not its role, so it is left out."""
     if id_ and id_.count("-") + id_.count("_") >= 3:
         id_ = None
+    if cls and "hentry" in cls:  # WordPress's post_class() adds tag-<slug> and category-<slug>:
+        cls = _TAXONOMY.sub("", cls)  # what the post is about, not what the box is
     return f"{cls or ''} {id_ or ''}".strip()
 
 
@@ -132,6 +137,11 @@ class _Unit:
         self.text = text
         self.links = links
         self.tag = el.tag
+
+
+#: A link whose text is a written-out address: the author pasted it into the text (menus
+#: and story lists link words, never addresses), so it is not link text.
+_WRITTEN_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*$")
 
 
 class _Buf:
@@ -153,7 +163,7 @@ class _Buf:
             self.excluded = True
             return
         self.content.append(text)
-        if link:
+        if link and not _WRITTEN_URL.match(text):
             self.links += len(text.strip())
 
     def flush(self, walk: _Walk) -> None:

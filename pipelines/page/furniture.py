@@ -87,7 +87,8 @@ _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
 _AMOUNT_SIGN = re.compile(r"[%‰€$£¥₺₹₽¢]|٪")
 
 _PHRASES = frozenset(s.casefold() for s in [
-    "advertisement", "advertising", "sponsored", "reklam", "إعلان", "اعلان", "تبلیغات",
+    "advertisement", "advertising", "advert", "ad", "sponsored", "reklam", "إعلان", "اعلان",
+    "تبلیغات", "تبلیغ", "anzeige", "werbung", "publicité", "publicidad", "pubblicità",
     "read more", "continue reading", "read also", "see also", "related", "related articles",
     "related posts", "related news", "more news", "you may also like", "recommended",
     "leave a comment", "leave a reply", "comments", "comment", "post a comment", "reply",

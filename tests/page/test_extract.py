@@ -374,3 +374,16 @@ def test_page_builder_widget_wrappers_and_underscored_body_names_hold_the_articl
     assert extract(parse_html(_article(built)), "").blocks == PARAS
     named = f"<div class='teaser_blog_text' id='article_content'>{body}</div>{side}"
     assert extract(parse_html(_article(named)), "").blocks == PARAS
+
+
+def test_a_wordpress_post_tagged_with_furniture_words_is_still_the_post() -> None:
+    """post_class() writes the post's taxonomy into its class ("tag-sidebar", "category-
+    comment"): the element that holds the post is not furniture for it. Written-out
+    addresses in the text stay (an author's links, not a menu); an "Advert" label goes."""
+    body = ("".join(f"<p>{p}</p>" for p in PARAS) + "<p><a href='https://e.example/x'>"
+            "https://e.example/x</a></p><p>Advert</p>")
+    post = (f"<article class='post-788 post type-post status-publish hentry tag-sidebar "
+            f"category-comment'>{body}</article><div class='comments'>"
+            + "".join(f"<p>Reader {i} wrote: {s}</p>" for i, s in enumerate(STEPS[:2]))
+            + "</div><div class='widget'><p>" + STEPS[2] + "</p></div>")
+    assert extract(parse_html(_article(post)), "").blocks == [*PARAS, "https://e.example/x"]
