@@ -105,6 +105,8 @@ _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
 
 _TAXONOMY = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
+#: The marks post_class() gives a post's element (themes may drop "hentry", not the others).
+_WP_POST = re.compile(r"(?:^|\s)(?:hentry|type-post|status-publish)(?:\s|$)")
 
 
 def _attr_key(el: etree._Element) -> str:
@@ -117,8 +119,8 @@ def _key(cls: str | None, id_: str | None) -> str:
     its content, not its role, so it is left out."""
     if id_ and id_.count("-") + id_.count("_") >= 3:
         id_ = None
-    if cls and "hentry" in cls:  # WordPress's post_class() adds tag-<slug> and category-<slug>:
-        cls = _TAXONOMY.sub("", cls)  # what the post is about, not what the box is
+    if cls and _WP_POST.search(cls):  # WordPress's post_class() adds tag-<slug> and
+        cls = _TAXONOMY.sub("", cls)  # category-<slug>: what the post is about, not the box
     return f"{cls or ''} {id_ or ''}".strip()
 
 

@@ -382,7 +382,7 @@ def test_a_wordpress_post_tagged_with_furniture_words_is_still_the_post() -> Non
     addresses in the text stay (an author's links, not a menu); an "Advert" label goes."""
     body = ("".join(f"<p>{p}</p>" for p in PARAS) + "<p><a href='https://e.example/x'>"
             "https://e.example/x</a></p><p>Advert</p>")
-    post = (f"<article class='post-788 post type-post status-publish hentry tag-sidebar "
+    post = (f"<article class='post-788 post type-post status-publish tag-sidebar "
             f"category-comment'>{body}</article><div class='comments'>"
             + "".join(f"<p>Reader {i} wrote: {s}</p>" for i, s in enumerate(STEPS[:2]))
             + "</div><div class='widget'><p>" + STEPS[2] + "</p></div>")
