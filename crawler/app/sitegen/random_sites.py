@@ -28,6 +28,15 @@ random draws come from a separate generator for the same reason:
   inside the article;
 - ``one_sentence_paragraphs=True``: every paragraph a single sentence.
 
+Languages: English, Arabic, Turkish and Persian. A Persian site prints what Iranian sites
+print: Persian digits, Solar Hijri datelines in several forms ("۱۸ اردیبهشت ۱۳۹۸ - ۱۱:۴۵",
+"چهارشنبه ۱۸ اردیبهشت ۱۳۹۸ ساعت ۱۱:۴۵", "۱۳۹۸/۰۲/۱۸ - ۱۱:۴۵", with the Gregorian day beside
+it, after a "تاریخ انتشار:" label, or the day alone), a header "today" in Solar Hijri, lunar
+Hijri and Gregorian, and Persian furniture (بازدید: ۱۲۳۴, زمان مطالعه: ۳ دقیقه,
+اشتراک‌گذاری, مطالب مرتبط, بازگشت به بالا, تمامی حقوق محفوظ است). Its paragraphs open with
+"به گزارش {site}،" and speak of wages (حقوق), visits and sharing, so the furniture words
+appear in prose as well.
+
 Paragraphs deliberately reuse furniture words ("share", the site name, "Scroll up the
 hill", social network names) so tests prove no real paragraph is dropped.
 """
@@ -43,14 +52,19 @@ from pathlib import Path
 from crawler.app.sitegen.files import esc as _esc
 from crawler.app.sitegen.files import robots_txt, sitemap_xml, write_page
 from crawler.app.sitegen.vocab import (
+    MONTHS,
     SOCIAL,
     UI,
     breadcrumb_line,
     counter_line,
+    fa_digits,
     gdate,
     hdate,
+    jdate,
+    jdate_numeric,
     reading_time_line,
     to_hijri,
+    to_jalali,
     today_line,
     views_line,
 )
@@ -59,16 +73,17 @@ __all__ = ["LANGUAGES", "STYLES", "ArticleTruth", "SiteManifest", "article_block
            "write_sitemap"]
 
 STYLES = (0, 1, 2, 3)
-LANGUAGES = ("en", "ar", "tr")
+LANGUAGES = ("en", "ar", "tr", "fa")
+_RTL = ("ar", "fa")
 
 
 @dataclass
 class ArticleTruth:
     path: str
     title: str
-    published: str          # ISO 8601 local: YYYY-MM-DDTHH:MM, or YYYY-MM-DD for Hijri-only
+    published: str          # ISO 8601 local: YYYY-MM-DDTHH:MM, or YYYY-MM-DD without a time
     published_raw: str      # the byline's date string as shown
-    hijri_only: bool
+    hijri_only: bool        # no Gregorian date printed (lunar Hijri, or Solar Hijri for fa)
     paragraphs: list[str]
     language: str
     tags: list[str] = field(default_factory=list)
@@ -127,6 +142,15 @@ _WORDS = {
            "الميناء الحدود الاتفاق الميزانية الانتخابات الموسم المياه الطاقة القمح القطن "
            "الزيتون الصيف الشتاء الربيع الصباح المساء الأسبوع العام الشهر الزوار السكان "
            "اللجنة رئيس البلدية الوزير المحافظ المتحدث").split(),
+    "fa": ("و در به از که این با را برای تا آن یک بر پس "
+           "دولت وزارت شورا شهر استان رودخانه دره بازار تجارت مذاکرات مسئولان گفت اعلام "
+           "کرد تأیید منابع روستاییان ارتش نیروها مردم خانواده‌ها کارگران دانشجویان "
+           "کشاورزان معلمان پزشکان مهندسان جدید قدیمی بزرگ کوچک شمالی جنوبی شرقی غربی "
+           "محلی ملی منطقه‌ای اقتصادی فرهنگی تاریخی کشاورزی سالانه هفتگی نشست گزارش طرح "
+           "پروژه پل جاده مدرسه بیمارستان برداشت جشنواره موزه کتابخانه ایستگاه فرودگاه "
+           "بندر مرز توافق بودجه انتخابات فصل آب انرژی گندم پنبه زیتون تابستان زمستان "
+           "بهار صبح عصر هفته سال ماه بازدیدکنندگان ساکنان کمیته شهردار وزیر استاندار "
+           "سخنگو می‌شود می‌گوید خبرگزاری").split(),
 }
 _SITE_NAMES = {
     "en": ["Valley Herald", "Morning Courier", "Crescent Times", "River Gazette",
@@ -135,6 +159,7 @@ _SITE_NAMES = {
            "Liman Gündem"],
     "ar": ["صوت الوادي", "بريد الصباح", "الهلال اليوم", "جريدة النهر", "أخبار الشمال",
            "الميناء نيوز"],
+    "fa": ["صدای دره", "پیک صبح", "هلال امروز", "روزنامه رود", "اخبار شمال", "بندر نیوز"],
 }
 _DOMAINS = ["valleyherald", "morningcourier", "crescenttimes", "rivergazette",
             "northerndispatch", "harborchronicle"]
@@ -157,10 +182,22 @@ _TRAPS = {
            "اصعد التل من المحطة وستجد السوق على يسارك بعد العودة للأعلى من الطريق.",
            "قال المجلس إن المجموع الكلي لميزانية المعرض بلغ 138,993 دولارا هذا العام.",
            "عاد القائد إلى مستواه بعد الإصابة وسجل هدفين يوم الأحد أمام الجماهير."],
+    # "حقوق" is rights and wages, "بازدید" a visit of any kind, "اشتراک‌گذاری" any sharing.
+    "fa": ["به گزارش {site}، از خوانندگان خواسته شد خاطرات خود از پل قدیمی را در تلگرام، "
+           "اینستاگرام و توییتر به اشتراک بگذارند.",
+           "تمامی حقوق معوق کارگران کارخانه و حقوق این ماه تا پایان اسفند پرداخت می‌شود، "
+           "استاندار گفت.",
+           "شورا اعلام کرد مجموع بودجه نمایشگاه ۱۳۸٬۹۹۳ میلیون ریال است و تعداد بازدید از آن "
+           "به ۱۲٬۳۴۰ نفر رسید.",
+           "بازگشت به بالای تپه از ایستگاه حدود ده دقیقه طول می‌کشد و بازار در سمت چپ است.",
+           "وزیر گفت: «اشتراک‌گذاری اطلاعات میان وزارتخانه‌ها از سال آینده اجباری می‌شود.»",
+           "زمان مطالعه دانش‌آموزان در تابستان به ۳ ساعت در روز رسید و خانه فرهنگ شهر هر "
+           "روز باز است."],
 }
 _TAG_WORDS = {"en": ["economy", "culture", "region", "energy", "agriculture", "transport"],
               "tr": ["ekonomi", "kultur", "bolge", "enerji", "tarim", "ulasim"],
-              "ar": ["economy", "culture", "region", "energy", "agriculture", "transport"]}
+              "ar": ["economy", "culture", "region", "energy", "agriculture", "transport"],
+              "fa": ["eghtesad", "farhang", "mantaghe", "energy", "keshavarzi", "haml-naghl"]}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -171,6 +208,8 @@ def _sentence(rng: random.Random, lang: str) -> str:
     s = " ".join(words)
     if lang == "ar":
         return s + "."
+    if lang == "fa":
+        return s + rng.choice([".", ".", ".", "، مسئولان گفتند."])
     return s[0].upper() + s[1:] + rng.choice([".", ".", ".", ", officials said."])
 
 
@@ -190,11 +229,38 @@ def _brief(rng: random.Random, lang: str) -> list[str]:
 def _title(rng: random.Random, lang: str) -> str:
     words = rng.choices(_WORDS[lang][14:], k=rng.randint(5, 10))
     t = " ".join(words)
-    return t if lang == "ar" else t[0].upper() + t[1:]
+    return t if lang in _RTL else t[0].upper() + t[1:]
 
 
 def _hdate(d: dt.date, lang: str) -> str:
     return hdate(to_hijri(d), lang)
+
+
+def _fa_dateline(rng: random.Random, when: dt.datetime) -> tuple[str, bool, bool]:
+    """A Persian article's date line in one of the forms Iranian sites print: (the line,
+    whether it prints a time, whether it prints a Gregorian date). Always Solar Hijri."""
+    d, hm = when.date(), fa_digits(f"{when:%H:%M}")
+    form = rng.randrange(7)
+    if form == 0:
+        return f"{jdate(d)} - {hm}", True, False                    # Mehr, ISNA
+    if form == 1:
+        return f"{jdate(d, weekday=True)} ساعت {hm}", True, False    # "… ساعت ۱۱:۴۵"
+    if form == 2:
+        return f"{jdate_numeric(d)} - {hm}", True, False            # Tasnim, Fars
+    if form == 3:
+        return f"تاریخ انتشار: {hm} - {jdate(d)}", True, False      # a labelled line
+    if form == 4:
+        return f"{jdate(d, weekday=True)} - {gdate(d, 'fa')} - {hm}", True, True
+    if form == 5:
+        return f"{hm} - {jdate(d)} ({when.day} {MONTHS['en'][when.month - 1]} {when.year})", True, True
+    return jdate(d), False, False                                   # the day alone
+
+
+def _comment_meta(lang: str, k: int) -> tuple[str, str]:
+    """A comment's author and date line."""
+    if lang == "fa":
+        return f"خواننده {fa_digits(str(k))}", f"{jdate(dt.date(2023, 5, 1 + k))} - ۱۰:۲{fa_digits(str(k))}"
+    return f"Reader {k}", f"{gdate(dt.date(2023, 5, 1 + k), lang)} 10:2{k}"
 
 
 def _counter_line(rng: random.Random, today: dt.date, lang: str) -> str:
@@ -246,7 +312,7 @@ class _Ctx:
 
 
 def _head(c: _Ctx, title: str, canonical: str, *, article: bool) -> str:
-    dir_attr = ' dir="rtl"' if c.lang == "ar" else ""
+    dir_attr = ' dir="rtl"' if c.lang in _RTL else ""
     full = f"{c.site} - {title}" if c.style == 2 else f"{title} | {c.site}"
     og = ""
     if c.briefs:
@@ -275,8 +341,14 @@ def _header_lines(c: _Ctx, today: dt.date) -> tuple[str, str, str]:
     return today_line(today, c.lang), counter, " ".join(SOCIAL[c.lang])
 
 
+def _teaser_date(raw: str) -> str:
+    """The date a teaser (related list, listing) prints: the article page's own label
+    ("تاریخ انتشار:", publication date) belongs to its info line, not to lists of titles."""
+    return raw.split(": ", 1)[1] if raw.startswith("تاریخ انتشار: ") else raw
+
+
 def _related(c: _Ctx, others: list[ArticleTruth]) -> list[tuple[str, str, str]]:
-    return [(o.title, o.path, o.published_raw) for o in others]
+    return [(o.title, o.path, _teaser_date(o.published_raw)) for o in others]
 
 
 def _byline_date(a: ArticleTruth) -> str:
@@ -291,6 +363,8 @@ def _page(c: _Ctx, *, title: str, canonical: str, today: dt.date, main: str,
     ui = c.ui
     year = c.year
     copyright_line = f"© {year} {c.site}. {ui['rights']}"
+    if c.lang == "fa":  # "تمامی حقوق محفوظ است. © ۱۴۰۲ صدای دره", the Solar year
+        copyright_line = f"{ui['rights']} © {fa_digits(str(to_jalali(dt.date(year, 6, 1))[0]))} {c.site}"
     rel_items = "".join(
         f'<li><a href="{_esc(c.href(p))}">{_esc(t)}</a> <span class="date">{_esc(d)}</span></li>'
         for t, p, d in related)
@@ -387,13 +461,17 @@ def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]
                        for p in a.paragraphs)
         share = ('<div class="share-buttons"><span>Share:</span> <a href="#">Facebook</a> '
                  '<a href="#">Twitter</a> <a href="#">WhatsApp</a></div>')
+        if c.lang == "fa":
+            share = (f'<div class="share-buttons"><span>{ui["share"]}</span> <a href="#">تلگرام</a> '
+                     '<a href="#">واتساپ</a> <a href="#">توییتر</a></div>')
         tag_links = " ".join(f'<a href="{_esc(c.href(f"/tag/{t}/"))}" rel="tag">{t}</a>'
                              for t in a.tags)
         com = "".join(f'<li class="comment"><div class="comment-author">{_esc(n)}</div>'
                       f'<div class="comment-date">{_esc(d)}</div><p>{_esc(t)}</p></li>'
                       for n, d, t in comments)
         h1 = f'<h1 class="entry-title">{_esc(a.title)}</h1>'
-        meta = (f'<div class="entry-meta">{ui["by"]} <a href="#">Staff</a>'
+        staff = ui["author"] if c.lang == "fa" else "Staff"
+        meta = (f'<div class="entry-meta">{ui["by"]} <a href="#">{staff}</a>'
                 f' <time datetime="{a.published}">{date}</time></div>')
         crumb_html = f'<nav class="breadcrumbs">{_esc(crumb)}</nav>' if crumb else ""
         after = "".join(f"<p>{_esc(line)}</p>" for line in lines)
@@ -423,7 +501,7 @@ def _article_main(c: _Ctx, a: ArticleTruth, comments: list[tuple[str, str, str]]
 def _listing_main(c: _Ctx, heading: str, items: list[ArticleTruth], page: int,
                   n_pages: int, base: str) -> str:
     lis = "".join(f'<div class="item"><h2><a href="{_esc(c.href(a.path))}">{_esc(a.title)}</a>'
-                  f'</h2><span class="date">{_esc(a.published_raw)}</span>'
+                  f'</h2><span class="date">{_esc(_teaser_date(a.published_raw))}</span>'
                   f'<p>{_esc(a.paragraphs[0][:140])}…</p></div>' for a in items)
     nav = []
     if page > 1:
@@ -472,8 +550,11 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
     start = dt.datetime(2015, 1, 1, 6, 0)
     for i in range(n_articles):
         when = start + dt.timedelta(days=rng.randint(0, 3300), minutes=rng.randint(0, 960))
-        hijri_only = rng.random() < 0.25
-        if hijri_only:
+        if language == "fa":
+            raw, has_time, has_gregorian = _fa_dateline(rng, when)
+            hijri_only = not has_gregorian
+            published = when.strftime("%Y-%m-%dT%H:%M") if has_time else when.date().isoformat()
+        elif (hijri_only := rng.random() < 0.25):
             raw = _hdate(when.date(), language)
             published = when.date().isoformat()
         else:
@@ -493,7 +574,7 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
                 f"{paragraphs[k]} {trap}"
         if style % 4 == 1 and not briefs and rng.random() < 0.4:
             paragraphs.insert(rng.randint(1, len(paragraphs)), "## " + _title(rng, language))
-        slug = "story" if language == "ar" else "-".join(
+        slug = {"ar": "story", "fa": "khabar"}.get(language) or "-".join(
             _title(rng, "en").lower().split()[:4])
         if style % 4 in (0, 2):
             path = f"/{when:%Y}/{when:%m}/{slug}-{i + 1}.html"
@@ -514,8 +595,8 @@ def generate_site(root: Path, *, language: str, n_articles: int, style: int = 0,
     share_line = f'<div class="c7">{_esc(" ".join(SOCIAL[language][:2]))}</div>'
     for i, a in enumerate(articles):
         others = [articles[(i + k) % len(articles)] for k in (1, 2, 3, 5) if len(articles) > k]
-        comments = [(f"Reader {k}", f"{gdate(dt.date(2023, 5, 1 + k), language)} 10:2{k}",
-                     _paragraph(rng, language)) for k in range(rng.randint(0, 3))]
+        comments = [(*_comment_meta(language, k), _paragraph(rng, language))
+                    for k in range(rng.randint(0, 3))]
         main = _article_main(c, a, comments)
         page = _page(c, title=a.title, canonical=a.path, today=today_for(i), main=main,
                      related=_related(c, others), tags=tags, article=True,

@@ -2,12 +2,18 @@
 
 Random-text sites and the demo portal draw their month, weekday and Hijri month names, UI
 strings and date lines from here, so a spelling the parser must know is written in one place.
+
+Persian ("fa") is printed as Iranian sites print it: Persian digits (۰-۹, ٬ between thousands),
+dates in the Solar Hijri calendar ("۱۸ اردیبهشت ۱۳۹۸", via jdatetime), Gregorian month names
+in Persian (ژانویه … دسامبر) beside them, and the lunar Hijri months as Persian spells them
+(ربیع‌الاول, ذی‌الحجه, with the half-space).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import jdatetime
 from hijridate import Gregorian
 
 MONTHS = {
@@ -17,7 +23,10 @@ MONTHS = {
           "Aralık".split(),
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "  # Egyptian
           "ديسمبر".split(),
+    "fa": "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split(),
 }
+# The Solar Hijri (Jalali) months every Iranian site dates its articles by.
+JALALI_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
 # The Levantine (Syriac) names Syrian, Lebanese and Jordanian sites print instead.
 MONTHS_AR_LEVANT = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
                     "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"]
@@ -25,6 +34,7 @@ WEEKDAYS = {
     "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
     "tr": "Pazartesi Salı Çarşamba Perşembe Cuma Cumartesi Pazar".split(),
     "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split(),
+    "fa": "دوشنبه سه‌شنبه چهارشنبه پنجشنبه جمعه شنبه یکشنبه".split(),  # from Monday, like weekday()
 }
 HIJRI_MONTHS = {
     "en": ["Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula",
@@ -34,13 +44,15 @@ HIJRI_MONTHS = {
            "Cemaziyelahir", "Recep", "Şaban", "Ramazan", "Şevval", "Zilkade", "Zilhicce"],
     "ar": ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب",
            "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"],
+    "fa": ["محرم", "صفر", "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الثانی", "رجب",
+           "شعبان", "رمضان", "شوال", "ذی‌القعده", "ذی‌الحجه"],
 }
 # The portal spells the two Jumadas the other common English way, so both spellings are seen.
 HIJRI_MONTHS_PORTAL = {**HIJRI_MONTHS, "en": [
     *HIJRI_MONTHS["en"][:4], "Jumada al-Awwal", "Jumada al-Thani", *HIJRI_MONTHS["en"][6:]]}
 SOCIAL = {"en": ["Facebook", "Twitter", "Youtube"], "tr": ["Facebook", "Twitter", "Youtube"],
-          "ar": ["فيسبوك", "تويتر", "يوتيوب"]}
-WHATSAPP = {"en": "WhatsApp", "tr": "WhatsApp", "ar": "واتساب"}
+          "ar": ["فيسبوك", "تويتر", "يوتيوب"], "fa": ["تلگرام", "اینستاگرام", "توییتر"]}
+WHATSAPP = {"en": "WhatsApp", "tr": "WhatsApp", "ar": "واتساب", "fa": "واتساپ"}
 
 UI = {  # furniture strings
     "en": {"home": "Home", "news": "News", "politics": "Politics", "economy": "Economy",
@@ -73,6 +85,16 @@ UI = {  # furniture strings
            "share": "شارك:", "latest": "آخر الأخبار", "email": "البريد الإلكتروني",
            "comment": "التعليق", "page": "صفحة", "author": "المحرر",
            "no_comments": "لا توجد تعليقات بعد.", "read_more": "اقرأ المزيد"},
+    "fa": {"home": "خانه", "news": "اخبار", "politics": "سیاسی", "economy": "اقتصادی",
+           "culture": "فرهنگی", "sports": "ورزشی", "related": "مطالب مرتبط",
+           "top": "بازگشت به بالا", "back": "بالای صفحه", "rights": "تمامی حقوق محفوظ است.",
+           "total": "مجموع مطالب: {n}", "comments": "نظرات", "leave": "ارسال نظر",
+           "name": "نام", "send": "ارسال", "next": "صفحه بعد", "prev": "صفحه قبل",
+           "by": "نویسنده:", "slogan": "برای دریافت آخرین اخبار در خبرنامه روزانه ما عضو شوید",
+           "visitors": "بازدید امروز: {n}", "tags": "برچسب‌ها", "more": "اخبار بیشتر",
+           "share": "اشتراک‌گذاری:", "latest": "آخرین اخبار", "email": "ایمیل",
+           "comment": "نظر شما", "page": "صفحه", "author": "خبرنگار",
+           "no_comments": "هنوز نظری ثبت نشده است.", "read_more": "بیشتر بخوانید"},
 }
 # The portal's own wording for the same furniture: another site, another voice.
 UI_PORTAL = {lang: {**UI[lang], **words} for lang, words in {
@@ -91,6 +113,31 @@ def ar_digits(text: str) -> str:
     return text.translate(str.maketrans("0123456789,", "٠١٢٣٤٥٦٧٨٩٬"))
 
 
+def fa_digits(text: str) -> str:
+    """Persian digits (۰-۹, not the Arabic-Indic ٠-٩) and ٬ between thousands, as Iranian
+    sites print them."""
+    return text.translate(str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬"))
+
+
+def to_jalali(d: dt.date) -> tuple[int, int, int]:
+    """The Solar Hijri (Jalali) year, month and day of a Gregorian day."""
+    j = jdatetime.date.fromgregorian(date=d)
+    return j.year, j.month, j.day
+
+
+def jdate(d: dt.date, *, weekday: bool = False) -> str:
+    """"۱۸ اردیبهشت ۱۳۹۸": a Solar Hijri day as Persian sites print it, the weekday first."""
+    y, m, day = to_jalali(d)
+    s = fa_digits(f"{day} {JALALI_MONTHS[m - 1]} {y}")
+    return f"{WEEKDAYS['fa'][d.weekday()]} {s}" if weekday else s
+
+
+def jdate_numeric(d: dt.date) -> str:
+    """"۱۳۹۸/۰۲/۱۸": the numeric Solar Hijri form of Iranian news agencies."""
+    y, m, day = to_jalali(d)
+    return fa_digits(f"{y}/{m:02d}/{day:02d}")
+
+
 def to_hijri(d: dt.date) -> tuple[int, int, int]:
     h = Gregorian(d.year, d.month, d.day).to_hijri()
     return h.year, h.month, h.day
@@ -99,6 +146,9 @@ def to_hijri(d: dt.date) -> tuple[int, int, int]:
 def gdate(d: dt.date, lang: str, *, weekday: bool = False, months: list[str] | None = None) -> str:
     """"17 June 2024", with the weekday where the language's sites put it."""
     s = f"{d.day} {(months or MONTHS[lang])[d.month - 1]} {d.year}"
+    if lang == "fa":
+        s = fa_digits(s)
+        return f"{WEEKDAYS[lang][d.weekday()]} {s}" if weekday else s
     if weekday:
         wd = WEEKDAYS[lang][d.weekday()]
         s = f"{wd} {s}" if lang == "ar" else (f"{s} {wd}" if lang == "tr" else f"{s} - {wd}")
@@ -106,20 +156,32 @@ def gdate(d: dt.date, lang: str, *, weekday: bool = False, months: list[str] | N
 
 
 def hdate(ymd: tuple[int, int, int], lang: str, names: dict[str, list[str]] = HIJRI_MONTHS) -> str:
-    """A Hijri day, month name and year; Arabic adds the era mark هـ."""
+    """A Hijri day, month name and year; Arabic adds the era mark هـ, Persian its digits."""
     y, m, d = ymd
     s = f"{d} {names[lang][m - 1]} {y}"
+    if lang == "fa":
+        return fa_digits(s)
     return s + " هـ" if lang == "ar" else s
 
 
 def today_line(d: dt.date, lang: str, names: dict[str, list[str]] = HIJRI_MONTHS) -> str:
-    """A header's "today": Gregorian with weekday, then Hijri (a date that is not the article's)."""
+    """A header's "today": Gregorian with weekday, then Hijri (a date that is not the article's).
+
+    Persian: "امروز:" and the Solar Hijri day with its weekday, then lunar Hijri and Gregorian."""
+    if lang == "fa":
+        return (f"امروز: {jdate(d, weekday=True)} - {hdate(to_hijri(d), lang, names)} - "
+                f"{gdate(d, lang)}")
     return f"{gdate(d, lang, weekday=True)} - {hdate(to_hijri(d), lang, names)}"
 
 
 def counter_line(lang: str, today: dt.date, hits: list[int], total: int, *,
                  day_format: str = "%d/%m/%Y") -> str:
-    """A visit counter: a hit count for each of the last days, then the running total."""
+    """A visit counter: a hit count for each of the last days, then the running total
+    (Persian: Solar Hijri days and Persian digits)."""
+    if lang == "fa":
+        days = " ".join(f"{jdate_numeric(today - dt.timedelta(days=i))} ({fa_digits(str(n))})"
+                        for i, n in enumerate(hits))
+        return f"{days} {UI[lang]['total'].format(n=fa_digits(f'{total:,}'))}"
     days = " ".join(f"{today - dt.timedelta(days=i):{day_format}} ({n})"
                     for i, n in enumerate(hits))
     n = f"{total:,}"
@@ -131,6 +193,7 @@ BREADCRUMB = {
     "en": (" » ", ["Home", "News"], ["Economy", "Politics", "Culture", "Sports"]),
     "ar": (" » ", ["الرئيسية", "أخبار"], ["اقتصاد", "سياسة", "ثقافة", "رياضة"]),
     "tr": (" > ", ["Anasayfa", "Gündem"], ["Ekonomi", "Siyaset", "Kültür", "Spor"]),
+    "fa": (" / ", ["صفحه اصلی", "اخبار"], ["اقتصادی", "سیاسی", "فرهنگی", "ورزشی"]),
 }
 
 
@@ -141,7 +204,10 @@ def breadcrumb_line(lang: str, section: int) -> str:
 
 
 def views_line(lang: str, n: int) -> str:
-    """An article's view counter: "Views: 1,234", "عدد الزيارات: 2950", "Okunma: 1.245"."""
+    """An article's view counter: "Views: 1,234", "عدد الزيارات: 2950", "Okunma: 1.245",
+    "بازدید: ۱۲۳۴" or "تعداد بازدید: ۵۴۲" (Persian sites print both)."""
+    if lang == "fa":
+        return fa_digits(f"{'تعداد بازدید' if n % 2 else 'بازدید'}: {n}")
     if lang == "ar":
         return f"عدد الزيارات: {n}"
     if lang == "tr":
@@ -150,6 +216,7 @@ def views_line(lang: str, n: int) -> str:
 
 
 def reading_time_line(lang: str, minutes: int) -> str:
-    """"Reading time: 3 min", "2 دقائق للقراءة", "3 dk okuma"."""
+    """"Reading time: 3 min", "2 دقائق للقراءة", "3 dk okuma", "زمان مطالعه: ۳ دقیقه"."""
     return {"en": f"Reading time: {minutes} min", "ar": f"{minutes} دقائق للقراءة",
-            "tr": f"{minutes} dk okuma"}[lang]
+            "tr": f"{minutes} dk okuma",
+            "fa": fa_digits(f"زمان مطالعه: {minutes} دقیقه")}[lang]
