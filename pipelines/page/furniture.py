@@ -66,10 +66,14 @@ _TOP_LINES = frozenset(s.casefold() for s in [
     "بازگشت به بالا", "بالا", "برو بالا", "بالای صفحه",
 ])
 
+# Persian حقوق is rights and wages alike ("تمامی حقوق کارگران": all the workers' wages), and
+# "محفوظ است" is anything kept safe: a Persian copyright line says the rights are reserved or
+# belong to someone, in one sentence (تمامی حقوق این سایت محفوظ است / … متعلق به … است);
+# Arabic's own lines (الحقوق محفوظة) are matched as before, not by this looser Persian form.
 _COPYRIGHT = re.compile(
     r"(©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|tüm hakları saklıdır|"
     r"her hakkı saklıdır|جميع الحقوق محفوظة|كل الحقوق محفوظة|الحقوق محفوظة|حقوق النشر|"
-    r"تمامی حقوق|کلیه حقوق|حقوق این|محفوظ است)", re.I)
+    r"حقوق[^.!?؟\n]{0,80}?(?:محفوظ(?!ة)|متعلق به))", re.I)
 _COUNTER_WORDS = re.compile(
     r"\b(total|visits?|visitors?|hits|views|online|content|contents|ziyaret(çi)?|"
     r"toplam|çevrimiçi|okunma|içerik|)\b|زوار|زائر|الزوار|المتواجدون|عدد|إجمالي|اجمالي|"
@@ -105,6 +109,7 @@ _PHRASES = frozenset(s.casefold() for s in [
     "اقرأ أيضاً", "اقرا ايضا", "التعليقات", "أضف تعليق", "اضف تعليق", "الرئيسية", "كلمات مفتاحية",
     "الوسوم", "اقرأ المزيد", "أخبار متعلقة",
     "اخبار مرتبط", "مطالب مرتبط", "نظرات", "برچسب‌ها", "صفحه اصلی", "بیشتر بخوانید",
+    "ارسال نظر", "ارسال دیدگاه", "دیدگاه‌ها", "اخبار بیشتر", "مطالب بیشتر",
 ])
 
 
@@ -180,15 +185,15 @@ _COPYRIGHT_PIECES = ("©", "&copy;", "(c)", "copyr", "all r", "sakl", "حقوق"
 _COUNTER_HEADS = frozenset("""
 views view visits visitors hits reads pageviews
 الزيارات زيارات زيارة المشاهدات مشاهدات مشاهدة القراءات قراءات قراءة الزوار زوار
-okunma görüntülenme görüntüleme okundu tıklanma hit
+okunma görüntülenme görüntüleme okundu tıklanma hit ziyaretçi
 بازدید بازدیدها مشاهده
 reading okuma للقراءة مطالعه
 """.split())
 _COUNTER_LINE_WORDS = _COUNTER_HEADS | frozenset("""
-read times time total count number of min mins minute minutes
-عدد مرة مرات دقيقة دقائق وقت
-sayısı sayisi kez defa dk dakika süresi toplam
-تعداد بار دقیقه زمان
+read times time total count number of min mins minute minutes today yesterday
+عدد مرة مرات دقيقة دقائق وقت اليوم أمس
+sayısı sayisi kez defa dk dakika süresi toplam bugün bugünkü dün
+تعداد بار دقیقه زمان امروز دیروز
 """.split())
 
 

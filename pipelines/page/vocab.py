@@ -109,6 +109,7 @@ freitag samstag sonntag pazartesi salı çarşamba perşembe cuma cumartesi paza
 DATE_GLUE = """
 ad ah ce bc h hijri hicri miladi m am pm gmt utc today bugün اليوم امروز هـ ه م ق ش
 الموافق the of de del st nd rd th at on saat ساعة às las le um uhr updated published
+ساعت تاریخ انتشار به‌روزرسانی بروزرسانی
 """
 
 

@@ -1,6 +1,6 @@
 """Issue 9: zero-config crawls of generated sites in layouts tarikh's tests had not shown it —
 the date line above the headline, a breadcrumb trail, view and reading-time counters inside
-the article, one-sentence paragraphs — scored like the acceptance: every article stored with
+the article, one-sentence paragraphs; in English, Arabic, Turkish and Persian — scored like the acceptance: every article stored with
 its title, every paragraph kept, no furniture line, the right published day."""
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ LAYOUTS: list[Any] = [
     ("en", 3, {"one_sentence_paragraphs": True, "counters": True}),
     ("ar", 2, {"one_sentence_paragraphs": True, "breadcrumbs": True}),
     ("tr", 0, {"briefs": True, "dateline": "above", "breadcrumbs": True, "counters": True}),
+    # Persian: Solar Hijri datelines, Persian digits, بازدید / زمان مطالعه counters
+    ("fa", 1, {"dateline": "above", "counters": True, "breadcrumbs": True}),
+    ("fa", 3, {"one_sentence_paragraphs": True, "counters": True}),
+    ("fa", 2, {"briefs": True, "breadcrumbs": True, "counters": True}),
+    ("fa", 0, {"dateline": "above", "breadcrumbs": True}),
 ]
 
 

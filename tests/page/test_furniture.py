@@ -69,6 +69,12 @@ def test_generic_furniture_lines(block: str) -> None:
     "İstasyondan tepeye doğru yukarı çıkın, pazar solunuzda kalacak.",
     "Readers can write to letters@valleyherald.example with their memories of the old "
     "bridge, which the council plans to replace next year.",
+    # Persian حقوق is wages as well as rights, and محفوظ is anything kept safe
+    "تمامی حقوق معوق کارگران کارخانه تا پایان اسفند پرداخت می‌شود، استاندار گفت.",
+    "حقوق این کارگران از ماه آینده افزایش می‌یابد.",
+    "این بنای تاریخی به عنوان میراث ملی محفوظ است و بازدید از آن آزاد است.",
+    "وأكد أن حقوق العمال محفوظة بالكامل.",
+    "زمان مطالعه دانش‌آموزان در تابستان به ۳ ساعت در روز رسید.",
 ])
 def test_prose_with_furniture_words_is_not_furniture(block: str) -> None:
     assert not is_generic_furniture(block)
@@ -83,6 +89,17 @@ def test_amounts_in_table_cells_are_not_dates(cell: str) -> None:
 
 @pytest.mark.parametrize("line", ["12.03.2020", "12/03", "14:30", "Jan 5, 2020"])
 def test_numeric_dates_are_still_dates(line: str) -> None:
+    assert is_date_only(line)
+
+
+@pytest.mark.parametrize("line", [
+    "چهارشنبه ۱۸ اردیبهشت ۱۳۹۸ ساعت ۱۱:۴۵", "تاریخ انتشار: ۱۱:۴۵ - ۱۸ اردیبهشت ۱۳۹۸",
+    "۱۳۹۸/۰۲/۱۸ - ۱۱:۴۵", "۱۱:۴۵ - ۱۸ اردیبهشت ۱۳۹۸ (8 May 2019)",
+    "امروز: چهارشنبه ۹ اسفند ۱۴۰۲ - ۱۸ شعبان ۱۴۴۵ - ۲۸ فوریه ۲۰۲۴",
+])
+def test_persian_date_lines_are_dates(line: str) -> None:
+    """A Persian dateline: the Solar Hijri day, its weekday, "ساعت" (at) and a clock time, a
+    "تاریخ انتشار" (publication date) label, the Gregorian day beside it."""
     assert is_date_only(line)
 
 
@@ -165,7 +182,10 @@ def test_extracted_page_and_template_survive_a_process_pool_boundary(tmp_path: P
     "Görüntülenme 3.456", "بازدید: ۱۲۳۴", "تعداد بازدید : 542", "Hits: 532", "Okunma Sayısı: 1234",
     "Reading time: 3 min", "2 دقائق للقراءة", "۳ دقیقه زمان مطالعه",
     "Home » News » Economy", "الرئيسية أخبار اقتصاد", "Anasayfa > Gündem > Ekonomi",
-    "خانه » اخبار » اقتصادی",
+    "خانه » اخبار » اقتصادی", "صفحه اصلی / اخبار / سیاسی", "زمان مطالعه: ۳ دقیقه",
+    "Visitors today: 123", "زوار اليوم: 123", "Bugünkü ziyaretçi: 123", "بازدید امروز: ۱۲۳",
+    "کلیه حقوق مادی و معنوی این سایت محفوظ است.", "تمامی حقوق این سایت متعلق به خبرگزاری مهر است.",
+    "تمامی حقوق محفوظ است. © ۱۴۰۳ صدای دره", "ارسال نظر", "اخبار بیشتر",
 ])
 def test_counters_and_breadcrumbs_are_furniture_on_any_site(line: str) -> None:
     assert is_generic_furniture(line)
