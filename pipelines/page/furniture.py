@@ -37,6 +37,11 @@ __all__ = ["SiteTemplate", "fingerprint", "is_generic_furniture", "is_date_only"
 # --- vocabulary ----------------------------------------------------------------------------
 
 _DATE_WORDS = MONTH_WORDS | frozenset((WEEKDAYS + DATE_GLUE).split())
+# Arabic-script letters that Persian and Arabic spell apart (ی/ي/ى, ک/ك, ه/ة, the alefs):
+# the lunar months as Persian writes them (جمادی‌الثانی, ذی‌الحجه) are the Arabic names.
+_LETTER_FOLD = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه", "أ": "ا", "إ": "ا",
+                              "آ": "ا"})
+_DATE_WORDS_FOLDED = frozenset(w.translate(_LETTER_FOLD) for w in _DATE_WORDS)
 _MONTH_WEEKDAY = (MONTH_WORDS | frozenset(WEEKDAYS.split())) - {"may", "mar", "sun", "sat"}
 
 _SOCIAL = frozenset("""
@@ -125,6 +130,16 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _is_date_word(tok: str) -> bool:
+    """A month, weekday or date glue word, in any spelling of its letters; a compound joined
+    by the half-space (ربیع‌الاول, ذی‌القعده) when each of its parts is one."""
+    if tok in _DATE_WORDS:
+        return True
+    if tok.isascii():
+        return False
+    return all(p.translate(_LETTER_FOLD) in _DATE_WORDS_FOLDED for p in tok.split("\u200c") if p)
+
+
 def is_date_only(text: str) -> bool:
     """True if the text is nothing but a date/time (any calendar, any of our languages)."""
     t = _norm(text)
@@ -136,13 +151,13 @@ def is_date_only(text: str) -> bool:
         tok = tok.strip("-'’")
         if not tok:
             continue
-        if tok in _DATE_WORDS:
+        if _is_date_word(tok):
             has_word = True
             continue
         # Arabic prefixes: و (and), ب/ل (in/for), ال (the)
-        if tok.startswith(("و", "ب", "ل")) and tok[1:] in _DATE_WORDS:
+        if tok.startswith(("و", "ب", "ل")) and _is_date_word(tok[1:]):
             continue
-        if tok.startswith("ال") and tok[2:] in _DATE_WORDS:
+        if tok.startswith("ال") and _is_date_word(tok[2:]):
             continue
         return False
     digits = _DIGITS.findall(t)

@@ -96,10 +96,13 @@ def test_numeric_dates_are_still_dates(line: str) -> None:
     "چهارشنبه ۱۸ اردیبهشت ۱۳۹۸ ساعت ۱۱:۴۵", "تاریخ انتشار: ۱۱:۴۵ - ۱۸ اردیبهشت ۱۳۹۸",
     "۱۳۹۸/۰۲/۱۸ - ۱۱:۴۵", "۱۱:۴۵ - ۱۸ اردیبهشت ۱۳۹۸ (8 May 2019)",
     "امروز: چهارشنبه ۹ اسفند ۱۴۰۲ - ۱۸ شعبان ۱۴۴۵ - ۲۸ فوریه ۲۰۲۴",
+    "امروز: دوشنبه ۱۱ دی ۱۴۰۲ - ۱۹ جمادی‌الثانی ۱۴۴۵ - ۱ ژانویه ۲۰۲۴",
+    "۶ ربیع‌الاول ۱۴۴۶", "۵ ذی‌الحجه ۱۴۴۵ ه.ق", "۷ ذی‌القعده ۱۴۴۵",
 ])
 def test_persian_date_lines_are_dates(line: str) -> None:
     """A Persian dateline: the Solar Hijri day, its weekday, "ساعت" (at) and a clock time, a
-    "تاریخ انتشار" (publication date) label, the Gregorian day beside it."""
+    "تاریخ انتشار" (publication date) label, the Gregorian day beside it; the lunar months as
+    Persian spells them, joined by the half-space (ربیع‌الاول, ذی‌الحجه)."""
     assert is_date_only(line)
 
 
