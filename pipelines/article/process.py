@@ -224,6 +224,10 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
         return i
 
     below = {id(c) for c in texts if dateline(c, title_at + 1, reach(+1))}
+    # above the headline only the nearest date line is its dateline: one farther up, past a
+    # breadcrumb or the menus, is the header's "today" even when its text changes every day
+    above_at = next((i for i in range(title_at - 1, max(reach(-1), 0) - 1, -1)
+                     if any(dateline(c, i, i) for c in texts)), None)
     out = []
     for cand in analysis.candidates:
         if cand.source not in ("text", "byline"):
@@ -233,7 +237,8 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
         # the header's "today" is the same text on many pages; each article's dateline has the
         # others' shape (which the masked template learns) but its own day
         repeated = template is not None and any(template.repeats_exactly(blocks[i]) for i in found)
-        above = not below and not repeated and dateline(cand, reach(-1), title_at - 1)
+        above = (not below and not repeated and above_at is not None
+                 and dateline(cand, above_at, above_at))
         if id(cand) in below or above:
             out.append(dataclasses.replace(cand, weight=max(cand.weight, 3.0)))
             continue

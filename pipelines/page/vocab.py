@@ -86,6 +86,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
 muharram muharrem safar safer rabi rabiul rabia rebiülevvel rebiülahir awwal al-awwal
 al-thani al-akhir thani akhir jumada jumadal jumadi cemaziyelevvel cemaziyelahir ula ul
+al-ula al-akhirah akhirah al-akhira akhira al-oula al-ukhra
 rajab recep receb shaban sha'ban şaban ramadan ramazan ramadhan shawwal şevval dhu dhul
 al-qadah al-qa'dah qadah qa'dah qadah zilkade al-hijjah hijjah zilhicce
 farvardin ordibehesht khordad tir mordad shahrivar mehr aban azar dey bahman esfand

@@ -90,6 +90,27 @@ def test_a_dateline_directly_above_the_headline_is_the_articles_date(dateline: s
     assert picked is not None and picked.iso == iso
 
 
+@pytest.mark.parametrize("today, dateline, iso", [
+    ("2 January 2024 - Tuesday - 20 Jumada al-Akhirah 1445", "16 March 2023 18:21",
+     "2023-03-16T18:21"),
+    ("امروز: دوشنبه ۱۱ دی ۱۴۰۲ - ۱۹ جمادی‌الثانی ۱۴۴۵ - ۱ ژانویه ۲۰۲۴", "۱۳۹۸/۰۲/۱۸ - ۱۱:۴۵",
+     "2019-05-08T11:45"),
+])
+def test_only_the_nearest_date_line_above_the_headline_is_its_dateline(
+        today: str, dateline: str, iso: str) -> None:
+    """An old portal's table: the header's today (a new day on every page, so no template
+    learns its text), a counter, the menu and a breadcrumb, then the dateline right over the
+    headline. Two date lines within reach above it: the nearer is the article's."""
+    page = ("<html><head><title>Council approves the new budget | Northern Dispatch</title>"
+            f"</head><body><table><tr><td>Northern Dispatch<br>{today}<br>02/01/2024 (24) 01/01/2024 (23) Total: 5 content"
+            "</td></tr><tr><td>Home | News | Sports</td></tr><tr><td>Home » News » Economy<br>"
+            f"<i>{dateline}</i><br><font size='4'><b>Council approves the new budget</b></font>"
+            "<br><br>" + "A paragraph of the article body with enough words to be prose. " * 8
+            + "</td></tr></table></body></html>").encode()
+    picked = date_of(analyse_html(page, "http://e.com/story"), SiteContext(site="e"))
+    assert picked is not None and picked.iso == iso
+
+
 def _portal_head(between: str) -> bytes:
     return ("<html><head><title>Court lets the trial go on | Portal</title></head><body>"
             "<div>Donnerstag, 16. Februar 2012</div><ul>" + NAV + "</ul>"

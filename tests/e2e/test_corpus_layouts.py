@@ -26,6 +26,7 @@ LAYOUTS: list[Any] = [
     ("fa", 3, {"one_sentence_paragraphs": True, "counters": True}),
     ("fa", 2, {"briefs": True, "breadcrumbs": True, "counters": True}),
     ("fa", 0, {"dateline": "above", "breadcrumbs": True}),
+    ("fa", 3, {"dateline": "above", "breadcrumbs": True}),
 ]
 
 
