@@ -99,8 +99,8 @@ def page_kind(url: str, meta: PageMeta, blocks: list[str], headline_links: int) 
         return "listing"
     if prose >= 400:
         return "article"
-    # Several sentences under an article's own URL, with no teaser list, are an article.
-    if text >= 2 * _BRIEF_CHARS and headline_links < 3 and article_url(url):
+    # A brief (a few sentences) under an article's own URL, with no teaser list, is an article.
+    if text >= _BRIEF_CHARS and headline_links < 3 and article_url(url):
         return "article"
     if headline_links >= 3 or meta.ld_types & LISTING_TYPES:
         return "listing"

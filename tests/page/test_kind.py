@@ -101,3 +101,17 @@ def test_cjk_text_is_weighed_by_its_words() -> None:
     assert text_size(story) > 2.5 * len(story) > text_size("x" * len(story))  # 、。 are not words
     html = f"<html><body><div><p>{story}</p></div></body></html>"
     assert _kind(html, "https://hukumusume.example/douwa/pc/jap/01/01.htm") == "article"
+
+
+def test_a_brief_under_its_own_dated_url_is_an_article_without_any_markup_hint() -> None:
+    """A table-less, class-less old portal (no h1, no <article>, no Open Graph): three
+    one-sentence paragraphs of some 200 characters under /2016/06/story-1.html are a brief;
+    the same text at a section path is not an article."""
+    brief = ("<html><body><div class='c1'>Valley News</div><div class='c10'>Bridge budget "
+             "approved</div><div class='c5'>12 June 2016 10:15</div>"
+             "<div class='c9'>The council approved the bridge budget on Monday.</div>"
+             "<div class='c9'>Work starts in spring, the mayor said after the vote.</div>"
+             "<div class='c9'>Farmers on the east bank have asked for the crossing for years."
+             "</div></body></html>")
+    assert _kind(brief, "https://valley.example/2016/06/story-1.html") == "article"
+    assert _kind(brief, "https://valley.example/politics/") != "article"
