@@ -220,3 +220,29 @@ def test_a_first_crawl_drops_counters_and_breadcrumbs_in_four_languages() -> Non
                               analyse_html(page.encode(), "https://e.example/2024/05/plan-farmers"),
                               SiteContext(site="e"))
     assert record["text"].split("\n\n") == prose
+
+
+def test_a_first_crawl_of_a_persian_site_drops_its_furniture_and_keeps_its_prose() -> None:
+    """No template yet: a Persian article between an Iranian site's furniture — the header's
+    today in three calendars, counters, a breadcrumb, reading time, share and copyright lines —
+    keeps exactly its paragraphs, though they speak of wages (حقوق), visits and sharing, and
+    gets its Solar Hijri date."""
+    from pipelines.article.process import SiteContext, analyse_html, process_analysis
+
+    prose = ["به گزارش صدای دره، تمامی حقوق معوق کارگران کارخانه تا پایان اسفند پرداخت می‌شود.",
+             "استاندار گفت تعداد بازدید از نمایشگاه به ۱۲٬۳۴۰ نفر رسید و بودجه آن محفوظ است.",
+             "وزیر گفت: «اشتراک‌گذاری اطلاعات میان وزارتخانه‌ها از سال آینده اجباری می‌شود.»"]
+    page = ("<html lang='fa' dir='rtl'><body><header><p>صدای دره</p>"
+            "<p>امروز: دوشنبه ۱۱ دی ۱۴۰۲ - ۱۹ جمادی‌الثانی ۱۴۴۵ - ۱ ژانویه ۲۰۲۴</p>"
+            "<p>بازدید امروز: ۸۲۲</p></header><article><p>صفحه اصلی / اخبار / اقتصادی</p>"
+            "<h1>پرداخت حقوق کارگران</h1><p>تاریخ انتشار: ۱۱:۴۵ - ۱۸ اردیبهشت ۱۳۹۸</p>"
+            + "".join(f"<p>{p}</p>" for p in prose)
+            + "<p>تعداد بازدید: ۵۶۲۱</p><p>زمان مطالعه: ۱ دقیقه</p>"
+            "<p>اشتراک‌گذاری: تلگرام واتساپ توییتر</p></article>"
+            "<footer><p>تمامی حقوق محفوظ است. © ۱۴۰۲ صدای دره</p><p>بازگشت به بالا</p></footer>"
+            "</body></html>")
+    url = "https://dareh.example/news/98021809876/pardakht-hoghoogh"
+    record = process_analysis(url, analyse_html(page.encode(), url), SiteContext(site="dareh"))
+    assert record["text"].split("\n\n") == prose
+    assert record["title"] == "پرداخت حقوق کارگران"
+    assert (record["published"] or "")[:16] == "2019-05-08T11:45"
