@@ -81,7 +81,7 @@ _BLOCK_TAGS = {
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 _NEG = re.compile(
-    r"comment|disqus|share|sharing|social|related|recommend|newsletter|subscri|signup|"
+    r"comment|disqus|share(?!d(?:$|[\s_-]))|sharing|social|related|recommend|newsletter|subscri|signup|"
     r"sign-up|promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|adslot|adunit|dfp|banner|"
     r"sidebar|side-bar|(?:^|\s)widget|footer|masthead|navbar|(?:^|[\s_-])nav(?:$|[\s_-])|navigation|"
     r"(?:^|[\s_-])menu|breadcrumb|cookie|popup|modal|outbrain|taboola|byline|author|(?:^|[\s_-])tags?"

@@ -387,3 +387,14 @@ def test_a_wordpress_post_tagged_with_furniture_words_is_still_the_post() -> Non
             + "".join(f"<p>Reader {i} wrote: {s}</p>" for i, s in enumerate(STEPS[:2]))
             + "</div><div class='widget'><p>" + STEPS[2] + "</p></div>")
     assert extract(parse_html(_article(post)), "").blocks == [*PARAS, "https://e.example/x"]
+
+
+def test_a_shared_area_is_not_a_share_box() -> None:
+    """"share" names share buttons; "shared" (a layout area several pages share) does not,
+    while Jetpack's "sharedaddy" share box still does."""
+    from pipelines.page.extract import _classify
+
+    assert not _classify("endless-shared-area")[0]
+    assert not _classify("shared content")[0]
+    assert _classify("sharedaddy sd-sharing-enabled")[0]
+    assert _classify("share-buttons")[0]
