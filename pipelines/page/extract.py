@@ -104,6 +104,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SENTENCE_END = re.compile(r"[.!?؟۔…»”\"')\]]\s*$")
 
 
+#: Class tokens of a layout wrapper around the content and its sidebar (Genesis's
+#: content-sidebar-wrap, has-sidebar, a BEM page--with-sidebar modifier).
+_HAS_SIDEBAR = re.compile(r"\S*(?:content[-_]+sidebar|sidebar[-_]+content|(?:has|with|--w)[-_]*"
+                          r"sidebar)\S*")
 _TAXONOMY = re.compile(r"(?:^|\s)(?:tag|category)-\S+")
 #: The marks post_class() gives a post's element (themes may drop "hentry", not the others).
 _WP_POST = re.compile(r"(?:^|\s)(?:hentry|type-post|status-publish)(?:\s|$)")
@@ -119,6 +123,8 @@ def _key(cls: str | None, id_: str | None) -> str:
     its content, not its role, so it is left out."""
     if id_ and id_.count("-") + id_.count("_") >= 3:
         id_ = None
+    if cls and "sidebar" in cls:  # a layout that has a sidebar is not the sidebar
+        cls = _HAS_SIDEBAR.sub("", cls)
     if cls and _WP_POST.search(cls):  # WordPress's post_class() adds tag-<slug> and
         cls = _TAXONOMY.sub("", cls)  # category-<slug>: what the post is about, not the box
     return f"{cls or ''} {id_ or ''}".strip()

@@ -398,3 +398,14 @@ def test_a_shared_area_is_not_a_share_box() -> None:
     assert not _classify("shared content")[0]
     assert _classify("sharedaddy sd-sharing-enabled")[0]
     assert _classify("share-buttons")[0]
+
+
+def test_a_layout_that_has_a_sidebar_is_not_the_sidebar() -> None:
+    """Genesis's content-sidebar-wrap and a BEM page--wsidebar hold the article and its
+    sidebar; only the sidebar itself is furniture."""
+    from pipelines.page.extract import _classify, _key
+
+    for cls in ("content-sidebar-wrap", "iz-pagebody iz-pagebody--wsidebar", "has-sidebar"):
+        assert not _classify(_key(cls, None))[0], cls
+    for cls in ("sidebar", "primary-sidebar widget-area", "sidebar-right"):
+        assert _classify(_key(cls, None))[0], cls
