@@ -21,6 +21,7 @@ def sites_dir() -> Path:
     """Where profiles live: $TARIKH_SITES if set (several sets of profiles), else data/sites/."""
     return Path(os.environ.get("TARIKH_SITES") or BUNDLED_SITES_DIR)
 BASE_PLACEHOLDER = "{{BASE}}"
+TOO_DEEP = "arrays or tables nested too deeply to read"
 
 
 class ProfileError(ValueError):
@@ -134,6 +135,17 @@ def profile_from_dict(data: dict, *, source: str = "<dict>") -> SiteProfile:
         raise ProfileError(f"{source}: {exc}") from exc
     if not (profile.start_urls or profile.sitemaps or profile.feeds):
         raise ProfileError(f"{source}: give at least one of start_urls, sitemaps, feeds")
+    for key in ("start_urls", "sitemaps", "feeds"):
+        for url in getattr(profile, key):
+            if url.startswith(BASE_PLACEHOLDER):
+                continue
+            try:
+                parts = urlsplit(url)
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                ok = False
+            if not ok:  # file://, ftp://, a bare path: tarikh fetches only http(s)
+                raise ProfileError(f"{source}: {key}: {url!r} is not an http(s) URL")
     return profile
 
 
@@ -154,6 +166,8 @@ def load_profile(name: str, directory: Path | None = None) -> SiteProfile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per level of nested arrays
+        raise ProfileError(f"{path}: {TOO_DEEP}") from exc
     return profile_from_dict(data, source=str(path))
 
 
@@ -204,6 +218,8 @@ def check_profile_file(path: Path) -> list[ProfileProblem]:
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return [ProfileProblem(path, None, str(exc))]  # TOML's message names line and column
+    except RecursionError:
+        return [ProfileProblem(path, None, TOO_DEEP)]
     problems: list[ProfileProblem] = []
 
     def add(key: str, message: str, severity: str = "error") -> None:
