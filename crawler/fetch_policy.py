@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
@@ -100,7 +101,14 @@ class SafeFetchMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SafeFetchMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler)
+        # Scrapy's offsite filter refuses a request (a redirect elsewhere) when it is scheduled,
+        # before any downloader middleware sees it: the policy answers there too, and counts.
+        crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
+        return middleware
+
+    def request_scheduled(self, request: Any, spider: Any = None) -> None:
+        self.process_request(request, spider)
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         spider = spider or getattr(self.crawler, "spider", None)
@@ -154,4 +162,6 @@ class CountingDupeFilter(RFPDupeFilter):
         super().log(request, spider)
         state = getattr(spider, "_state", None)
         if request.meta.get("redirect_urls") and state is not None:
+            logger.info("redirect to a URL this run already fetched: %s (from %s)",
+                        request.url, request.meta["redirect_urls"][0])
             state.counters.skip("redirect_to_a_fetched_url")

@@ -24,9 +24,8 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control endpoint (and its job files under ~/.local/state): unused here.
 REMOTE_CONTROL_ENABLED = False
-# Same-origin, http(s)-only fetching; private addresses refused for public sites. Before
-# Scrapy's own offsite filter (50), which drops a redirect elsewhere without counting it.
-DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 40}
+# Same-origin, http(s)-only fetching; private addresses refused for public sites.
+DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
 # A redirect to a URL this run already fetched (a page redirecting to itself) is counted.
 DUPEFILTER_CLASS = "crawler.fetch_policy.CountingDupeFilter"
 # Scrapy 2.19 renamed DNS_RESOLVER to TWISTED_DNS_RESOLVER and warns (on stderr, under cron) on

@@ -273,12 +273,16 @@ class SiteSpider(Spider):
             conditional = any(response.request.headers.get(h) for h in (
                 b"If-None-Match", b"If-Modified-Since")) if response.request is not None else False
             if not conditional:  # "not modified" since a copy this run never had: no page at all
-                self.state.counters.error(f"HTTP 304 to a request that was not conditional: {response.url}")
+                message = f"HTTP 304 to a request that was not conditional: {response.url}"
+                logger.warning("fetch failed: %s", message)
+                self.state.counters.error(message)
                 return
             self.state.counters.not_modified += 1
             self.state.mark_seen(response.url)
             return
         if not isinstance(response, TextResponse) or not _is_html(response):
+            logger.info("dropped (not HTML: %s): %s",
+                        _header(response.headers, b"Content-Type") or "no Content-Type", response.url)
             self.state.counters.drop("not_html")
             return
         hint = self.profile.is_article_url(response.url)
