@@ -411,8 +411,9 @@ RETRY_LOGGER = "scrapy.downloadermiddlewares.retry"
 
 class RobotsErrors(logging.Filter):
     """robots.txt failures never reach the spider's errback: Scrapy's middleware logs them at
-    ERROR with a traceback. Count them as errors of the run (one sample line each) and, when
-    quiet (cron), drop the traceback: the CLI's summary names them."""
+    ERROR with a traceback. Count them as errors of the run (one sample line each), log them as
+    one line without the traceback, and when quiet (cron) not at all: the CLI's summary names
+    them."""
 
     def __init__(self, counters: Any, *, quiet: bool) -> None:
         super().__init__()
@@ -427,6 +428,7 @@ class RobotsErrors(logging.Filter):
             return True
         parts = urlsplit(getattr(request, "url", ""))
         self.counters.error(f"{type(exc).__name__} {parts.scheme}://{parts.netloc}/robots.txt")
+        record.exc_info = record.exc_text = None  # the message names the failure
         return not self.quiet
 
 
