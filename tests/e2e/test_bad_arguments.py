@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import rows, tarikh, write_profile
 
 #: Nothing listens on the discard port: a run that started anyway would only fail.
@@ -44,3 +46,16 @@ def test_crawling_the_demo_template_is_refused_without_a_run(tmp_path: Path) -> 
         assert "use tarikh demo" in proc.stderr and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
     assert not db.exists()  # no run recorded, not even a database
+
+
+@pytest.mark.parametrize("option", [
+    ("--max-minutes", "nan"),  # a budget of nan minutes never ran out: the run never ended
+    ("--max-pages", "-1"),  # a spent budget: 'ok' with nothing done
+    ("--workers", "100000"),  # would fork 100,000 extraction processes
+], ids=["max-minutes-nan", "max-pages-negative", "workers-huge"])
+def test_an_absurd_number_is_a_usage_error_before_anything_runs(tmp_path: Path, option: tuple[str, str]) -> None:
+    db = tmp_path / "t.db"
+    proc = tarikh("crawl", "news", *option, "--db", str(db), env=_sites(tmp_path), check=False, timeout=60)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"argument {option[0]}" in proc.stderr and "Traceback" not in proc.stderr
+    assert not db.exists()

@@ -50,25 +50,7 @@ def _slowly(handler: SiteHandler) -> bool:
     return True
 
 
-def test_a_run_leaves_no_process_no_job_file_and_no_endpoint(tmp_path: Path, demo_copy: Path,
-                                                             sites: Path) -> None:
-    mark = uuid.uuid4().hex
-    home = tmp_path / "home"
-    home.mkdir()
-    log = tmp_path / "crawl.log"
-    with LocalSiteServer(demo_copy) as server:
-        write_profile(sites / "news.toml", name="news", base=server.base_url)
-        proc = tarikh("crawl", "news", "--db", str(tmp_path / "t.db"), "--no-throttle", "--workers", "2",
-                      "--log-file", str(log),
-                      env={"TARIKH_SITES": str(sites), "TARIKH_TEST_MARK": mark, "HOME": str(home)})
-    assert proc.returncode == 0
-    assert _gone(mark, 10) == [], "workers, forkserver or resource tracker outlived the run"
-    assert not (home / ".local" / "state" / "scrapy").exists()  # no job files
-    text = log.read_text(encoding="utf-8")
-    assert "Telnet console listening" not in text and "remote control" not in text.lower()
-
-
-def test_a_crawl_killed_9_leaves_nothing_running_and_the_next_run_stores_everything_once(
+def test_a_killed_run_and_an_ended_run_leave_nothing_running(
         tmp_path: Path, demo_copy: Path, sites: Path) -> None:
     mark = uuid.uuid4().hex
     db = tmp_path / "t.db"
@@ -94,8 +76,19 @@ def test_a_crawl_killed_9_leaves_nothing_running_and_the_next_run_stores_everyth
         run.wait()
         assert _gone(mark) == [], "processes of the killed run are still alive"
         stored_before = len(rows(db, "select url from articles"))
-        after = tarikh("crawl", "news", "--db", str(db), "--no-throttle", env={"TARIKH_SITES": str(sites)})
+        # the next run ends normally: it too leaves nothing behind, no job file, no endpoint
+        mark = uuid.uuid4().hex
+        home = tmp_path / "home"
+        home.mkdir()
+        log = tmp_path / "crawl.log"
+        after = tarikh("crawl", "news", "--db", str(db), "--no-throttle", "--workers", "2",
+                       "--log-file", str(log),
+                       env={"TARIKH_SITES": str(sites), "TARIKH_TEST_MARK": mark, "HOME": str(home)})
     assert after.returncode == 0
+    assert _gone(mark, 10) == [], "workers, forkserver or resource tracker outlived the run"
+    assert not (home / ".local" / "state" / "scrapy").exists()  # Scrapy's job files
+    text = log.read_text(encoding="utf-8")
+    assert "Telnet console listening" not in text and "remote control" not in text.lower()
     urls = [r["url"] for r in rows(db, "select url from articles")]
     assert stored_before < len(MANIFEST["articles"]) == len(urls) == len(set(urls))
     runs = rows(db, "select status from runs order by id")
