@@ -17,7 +17,7 @@ import lxml.etree
 import lxml.html
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-__all__ = ["HtmlParseError", "decode_html", "parse_html"]
+__all__ = ["HtmlParseError", "decode_html", "flatten_deep", "parse_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -192,19 +192,18 @@ def parse_html(data: bytes | str, *, encoding: str | None = None) -> lxml.html.H
             raise HtmlParseError(f"unparseable HTML: {exc}") from exc
     if tree is None or not isinstance(tree, lxml.html.HtmlElement):
         raise HtmlParseError("parser returned no element tree")
-    _flatten_deep(tree)
     return tree
 
 
-#: No page a person or a CMS wrote nests elements this deep (benchmarks/data: none past 60);
-#: the extraction walks the tree recursively, so deeper markup becomes text at this level.
+#: No page a person or a CMS wrote nests elements this deep (benchmarks/data: none past 60).
 MAX_DEPTH = 256
 _AT_MAX_DEPTH = lxml.etree.XPath("/" + "/".join(["*"] * MAX_DEPTH))
 
 
-def _flatten_deep(tree: lxml.html.HtmlElement) -> None:
-    """Keep the text under an element MAX_DEPTH levels down, without its tags (one walk down
-    the levels: 0.2 ms on an ordinary page)."""
+def flatten_deep(tree: lxml.html.HtmlElement) -> None:
+    """Keep the text under an element MAX_DEPTH levels down, without its tags: for code that
+    walks the tree recursively and met markup nested past Python's recursion limit (a walk
+    down the levels, 0.2 ms on an ordinary page: only done for a page that needs it)."""
     deep = _AT_MAX_DEPTH(tree)
     if not isinstance(deep, list):
         return
