@@ -19,7 +19,7 @@ from pipelines import store
 from pipelines.store import export as export_mod
 from pipelines.store.search import SearchError, search
 from pipelines.store.sqlfunctions import register_sql_functions
-from tests.helpers import tarikh
+from tests.helpers import tarikh, usage_error
 from tests.search_corpus import CORPUS, build_db
 
 
@@ -37,13 +37,6 @@ def db(db_path: Path) -> Iterator[Any]:
     conn.conn.close()
 
 
-def _usage_error(*args: str) -> str:
-    proc = tarikh(*args, check=False, timeout=60)
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    return proc.stderr.strip().splitlines()[-1]
-
-
 def _found(db: Any, query: str) -> set[str]:
     return {r["url"].rsplit("/", 1)[1].removesuffix(".html") for r in search(db, query)}
 
@@ -52,8 +45,9 @@ def _found(db: Any, query: str) -> set[str]:
     ("", "empty query"),
     ("AND OR NOT", "expected a word"),
 ], ids=["empty", "only-operators"])
-def test_queries_with_nothing_to_search_are_one_line(db_path: Path, query: str, says: str) -> None:
-    assert says in _usage_error("search", query, "--db", str(db_path))
+def test_queries_with_nothing_to_search_are_one_line(db_path: Path, query: str, says: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert says in usage_error(capsys, "search", query, "--db", str(db_path))
 
 
 def test_a_nul_in_a_query_separates_words(db: Any, db_path: Path) -> None:
@@ -101,9 +95,10 @@ def test_another_unicode_form_of_a_word_finds_it(db: Any) -> None:
     ("export", "--since", "2020-02-30"),
     ("date", "--hijri-offset", "99999999999", "4 Shawwal 1439"),
 ], ids=["runs-limit-overflow", "search-limit-zero", "export-february-30", "date-offset-overflow"])
-def test_absurd_numbers_and_days_are_usage_errors(db_path: Path, args: tuple[str, ...]) -> None:
+def test_absurd_numbers_and_days_are_usage_errors(db_path: Path, args: tuple[str, ...],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     extra = () if args[0] == "date" else ("--db", str(db_path))
-    assert "argument" in _usage_error(*args, *extra)
+    assert "argument" in usage_error(capsys, *args, *extra)
 
 
 def test_an_export_that_fails_half_way_leaves_the_old_file_whole(db: Any, tmp_path: Path,
