@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
@@ -73,11 +75,11 @@ class FetchPolicy:
 
     def refusal(self, url: str) -> str | None:
         """Why `url` must not be fetched (a skip reason), or None when it may be."""
-        parts = urlsplit(url)
-        if parts.scheme not in DEFAULT_PORTS:
-            return "not_http"
-        host = (parts.hostname or "").lower()
-        try:
+        try:  # "http://[::1" (an unclosed IPv6 literal) raises; port 99999 raises on .port
+            parts = urlsplit(url)
+            if parts.scheme not in DEFAULT_PORTS:
+                return "not_http"
+            host = (parts.hostname or "").lower()
             port = _port(parts.scheme, parts.port)
         except ValueError:
             return "bad_url"
@@ -99,7 +101,14 @@ class SafeFetchMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SafeFetchMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler)
+        # Scrapy's offsite filter refuses a request (a redirect elsewhere) when it is scheduled,
+        # before any downloader middleware sees it: the policy answers there too, and counts.
+        crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
+        return middleware
+
+    def request_scheduled(self, request: Any, spider: Any = None) -> None:
+        self.process_request(request, spider)
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         spider = spider or getattr(self.crawler, "spider", None)
@@ -142,3 +151,17 @@ class PublicOnlyResolver(CachingThreadedResolver):
         if is_private_address(address):
             raise DNSLookupError(f"{name} resolves to a private address ({address}): refused")
         return address
+
+
+class CountingDupeFilter(RFPDupeFilter):
+    """Scrapy drops a request for a URL the run already fetched without a word. When that
+    request is a redirect (HTTP or `<meta refresh>`: a page redirecting to itself, a loop,
+    two URLs of one page) the page it came from gave nothing, so the run log says why."""
+
+    def log(self, request: Any, spider: Any) -> None:
+        super().log(request, spider)
+        state = getattr(spider, "_state", None)
+        if request.meta.get("redirect_urls") and state is not None:
+            logger.info("redirect to a URL this run already fetched: %s (from %s)",
+                        request.url, request.meta["redirect_urls"][0])
+            state.counters.skip("redirect_to_a_fetched_url")

@@ -21,6 +21,7 @@ def sites_dir() -> Path:
     """Where profiles live: $TARIKH_SITES if set (several sets of profiles), else data/sites/."""
     return Path(os.environ.get("TARIKH_SITES") or BUNDLED_SITES_DIR)
 BASE_PLACEHOLDER = "{{BASE}}"
+TOO_DEEP = "arrays or tables nested too deeply to read"
 
 
 class ProfileError(ValueError):
@@ -128,13 +129,52 @@ def profile_from_dict(data: dict, *, source: str = "<dict>") -> SiteProfile:
     if unknown:
         raise ProfileError(f"{source}: unknown keys {sorted(unknown)}")
     kwargs = {k: v for k, v in data.items() if k in known}
+    _check_types(data, source)
     try:
         profile = SiteProfile(**kwargs, rules=rules, date_selector=selectors.get("date") or "")
     except (TypeError, re.error) as exc:
         raise ProfileError(f"{source}: {exc}") from exc
     if not (profile.start_urls or profile.sitemaps or profile.feeds):
         raise ProfileError(f"{source}: give at least one of start_urls, sitemaps, feeds")
+    for key in ("start_urls", "sitemaps", "feeds"):
+        for url in getattr(profile, key):
+            if url.startswith(BASE_PLACEHOLDER):
+                continue
+            try:
+                parts = urlsplit(url)
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                ok = False
+            if not ok:  # file://, ftp://, a bare path: tarikh fetches only http(s)
+                raise ProfileError(f"{source}: {key}: {url!r} is not an http(s) URL")
     return profile
+
+
+_LIST_KEYS = ("start_urls", "sitemaps", "feeds", "allowed_domains", "article_url_patterns",
+              "listing_url_patterns", "furniture_patterns")
+_TEXT_KEYS = ("name", "title", "archive_url_template", "language", "timezone", "calendar")
+#: Whole-number keys and their bounds (a Hijri reckoning a month off is a typo; an offset of
+#: 99999999999 days was an OverflowError on every date of the site).
+_NUMBER_KEYS = {"hijri_offset": (-30, 30), "max_depth": (0, 100)}
+
+
+def _check_types(data: dict, source: str) -> None:
+    """Each key of the type it must be: a string where a list goes would be read letter by
+    letter, a huge number would overflow deep inside a crawl."""
+    for key in _LIST_KEYS:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ProfileError(f"{source}: {key} must be a list of strings, not {value!r:.60}")
+    for key in _TEXT_KEYS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ProfileError(f"{source}: {key} must be a string, not {value!r:.60}")
+    for key, (low, high) in _NUMBER_KEYS.items():
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not low <= value <= high):
+            raise ProfileError(f"{source}: {key} must be a whole number from {low} to {high}, "
+                               f"not {value!r:.60}")
 
 
 def profile_path(name: str, directory: Path | None = None) -> Path:
@@ -154,6 +194,8 @@ def load_profile(name: str, directory: Path | None = None) -> SiteProfile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per level of nested arrays
+        raise ProfileError(f"{path}: {TOO_DEEP}") from exc
     return profile_from_dict(data, source=str(path))
 
 
@@ -204,6 +246,8 @@ def check_profile_file(path: Path) -> list[ProfileProblem]:
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return [ProfileProblem(path, None, str(exc))]  # TOML's message names line and column
+    except RecursionError:
+        return [ProfileProblem(path, None, TOO_DEEP)]
     problems: list[ProfileProblem] = []
 
     def add(key: str, message: str, severity: str = "error") -> None:

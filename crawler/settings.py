@@ -26,6 +26,8 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Same-origin, http(s)-only fetching; private addresses refused for public sites.
 DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
+# A redirect to a URL this run already fetched (a page redirecting to itself) is counted.
+DUPEFILTER_CLASS = "crawler.fetch_policy.CountingDupeFilter"
 # Scrapy 2.19 renamed DNS_RESOLVER to TWISTED_DNS_RESOLVER and warns (on stderr, under cron) on
 # the old name; older Scrapy reads only the old one.
 if scrapy.version_info >= (2, 19):

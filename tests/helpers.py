@@ -34,6 +34,22 @@ def tarikh(*args: str, check: bool = True, timeout: float = 180, stdin: str | No
     return proc
 
 
+def usage_error(capsys: Any, *args: str) -> str:
+    """Run the CLI in this process for an argument it must refuse before doing anything (no
+    reactor, no database: a subprocess would only add a second of start-up); the one line it
+    prints, after asserting exit 2 and no traceback."""
+    from crawler.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
 def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.cli.common import Command, add_db, emit, iso_date, open_existing_db
+from crawler.cli.common import ROWS, Command, add_db, count, emit, iso_date, open_existing_db
 from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE
 
 
@@ -16,7 +16,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=iso_date,
                    help="published on or after this day (YYYY-MM-DD; not the fetch time): undated articles are left out")
     p.add_argument("--until", type=iso_date, help="published on or before this day (YYYY-MM-DD)")
-    p.add_argument("--limit", type=int, default=20, help="at most N results (default 20)")
+    p.add_argument("--limit", type=ROWS, default=20, help="at most N results (default 20)")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of text")
     p.add_argument("--collapse", action="store_true",
                    help="one result per story (near-duplicate copies folded, with a count)")
@@ -55,7 +55,7 @@ def _history_args(p: argparse.ArgumentParser) -> None:
 def _serve_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
+    p.add_argument("--port", type=count(0, 65_535), default=8001, help="port (default 8001; 0: any free port)")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -7,7 +7,17 @@ import logging
 import os
 import sys
 
-from crawler.cli.common import CannotRun, Command, add_db, emit, iso_date
+from crawler.cli.common import (
+    POSITIVE_SECONDS,
+    SECONDS,
+    WORKERS,
+    CannotRun,
+    Command,
+    add_db,
+    count,
+    emit,
+    iso_date,
+)
 from crawler.runs.verdict import EXIT_OK, EXIT_USAGE
 
 
@@ -18,7 +28,7 @@ def add_redis(parser: argparse.ArgumentParser, *, required: bool = True) -> None
 
 
 def add_redis_wait(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--redis-wait", type=float, default=300.0, metavar="SECONDS",
+    parser.add_argument("--redis-wait", type=SECONDS, default=300.0, metavar="SECONDS",
                         help="through a Redis outage, retry this long before exiting 3 (default 300)")
 
 
@@ -31,11 +41,11 @@ def _writer_args(p: argparse.ArgumentParser) -> None:
     add_redis(p)
     add_db(p)
     p.add_argument("--name", default="writer", help="consumer name (keep it across restarts)")
-    p.add_argument("--batch", type=int, default=200, help="records per transaction")
-    p.add_argument("--claim-after", type=float, default=30.0, metavar="SECONDS",
+    p.add_argument("--batch", type=count(1, 100_000), default=200, help="records per transaction")
+    p.add_argument("--claim-after", type=POSITIVE_SECONDS, default=30.0, metavar="SECONDS",
                    help="take over records another writer has held this long")
     add_redis_wait(p)
-    p.add_argument("--idle-exit", type=float, metavar="SECONDS",
+    p.add_argument("--idle-exit", type=POSITIVE_SECONDS, metavar="SECONDS",
                    help="exit once the stream has been empty this long (tests, benchmarks)")
     p.add_argument("-v", "--verbose", action="store_true", help="log each committed batch to stderr")
 
@@ -60,14 +70,14 @@ def cmd_writer(args: argparse.Namespace) -> int:
 def _worker_args(p: argparse.ArgumentParser) -> None:
     add_redis(p)
     p.add_argument("--name", help="worker name (default HOST-PID)")
-    p.add_argument("--lease-ttl", type=float, default=60.0, metavar="SECONDS",
+    p.add_argument("--lease-ttl", type=POSITIVE_SECONDS, default=60.0, metavar="SECONDS",
                    help="a dead worker's site is free again after this long (default 60)")
-    p.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
+    p.add_argument("--heartbeat", type=POSITIVE_SECONDS, default=5.0, metavar="SECONDS",
                    help="heartbeat period; a worker silent for 3 of them is dead (default 5)")
     add_redis_wait(p)
-    p.add_argument("--idle-exit", type=float, metavar="SECONDS",
+    p.add_argument("--idle-exit", type=POSITIVE_SECONDS, metavar="SECONDS",
                    help="exit once the queue has been empty this long (tests, benchmarks)")
-    p.add_argument("--workers", type=int, default=1, help="extraction processes of each crawl")
+    p.add_argument("--workers", type=WORKERS, default=1, help="extraction processes of each crawl")
     p.add_argument("--no-throttle", action="store_true", help="only for servers you own")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a Scrapy setting for every crawl this worker runs (like scrapy's -s)")

@@ -34,14 +34,14 @@ def add_db(parser: argparse.ArgumentParser) -> None:
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-file", help="write the crawl log (INFO) to this file")
     parser.add_argument("-v", "--verbose", action="store_true", help="log INFO even when not on a terminal")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=SECONDS, default=0.0, metavar="SECONDS",
                         help="wait this long for another run of the same site to finish (default: exit 3)")
-    parser.add_argument("--workers", type=int, default=1,
+    parser.add_argument("--workers", type=WORKERS, default=1,
                         help="extraction worker processes (0: extract in the crawl process)")
-    parser.add_argument("--max-depth", type=int, help="link depth for zero-config discovery (default 4)")
-    parser.add_argument("--max-pages", type=int, metavar="N",
+    parser.add_argument("--max-depth", type=count(0, 100), help="link depth for zero-config discovery (default 4)")
+    parser.add_argument("--max-pages", type=count(1, 10**9), metavar="N",
                         help="stop after N pages (zero-config default 10000; profiles: no limit)")
-    parser.add_argument("--max-minutes", type=float, metavar="M",
+    parser.add_argument("--max-minutes", type=amount(0, 10**6, above=True), metavar="M",
                         help="stop after M minutes (zero-config default 120; profiles: no limit)")
     private = parser.add_mutually_exclusive_group()
     private.add_argument("--allow-private", dest="block_private", action="store_false", default=None,
@@ -67,6 +67,45 @@ def open_existing_db(path: str) -> Any:
         return store.connect_existing(path)
     except FileNotFoundError:
         raise CannotRun(f"no database at {path} (check --db; crawl, backfill or demo creates one)") from None
+
+
+def count(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a huge or negative one is a usage
+    error, never an OverflowError traceback or a run that quietly does nothing)."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, not {value}")
+        return number
+    parse.__name__ = "count"  # argparse names the type in its messages
+    return parse
+
+
+def amount(low: float, high: float, *, above: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from `low` (or above it) to `high` (`nan` and `inf`
+    are refused: a budget of nan minutes never ran out)."""
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if not (low < number if above else low <= number) or not number <= high:
+            first = f"above {low:g} and at most" if above else f"from {low:g} to"
+            raise argparse.ArgumentTypeError(f"must be {first} {high:,.0f}, not {value}")
+        return number
+    parse.__name__ = "amount"
+    return parse
+
+
+#: Bounds of the numeric options (every command shares them).
+WORKERS = count(0, 256)
+SECONDS = amount(0, 7 * 86_400)
+POSITIVE_SECONDS = amount(0, 7 * 86_400, above=True)
+ROWS = count(1, 100_000)
+HIJRI_OFFSET = count(-30, 30)
 
 
 def iso_date(value: str) -> date:

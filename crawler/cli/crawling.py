@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import CannotRun, Command, add_db, add_run_options, iso_date
+from crawler.cli.common import (
+    POSITIVE_SECONDS,
+    WORKERS,
+    CannotRun,
+    Command,
+    add_db,
+    add_run_options,
+    amount,
+    count,
+    iso_date,
+)
 from crawler.runs.runner import RunOptions
 from crawler.runs.verdict import EXIT_CANNOT_RUN, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE
 
@@ -16,7 +26,7 @@ def _crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("site", nargs="?", help="profile name in data/sites/ (or a .toml path)")
     p.add_argument("--url", help="zero-config: crawl the site of this start URL")
     p.add_argument("--all", action="store_true", help="crawl every profile, one after another")
-    p.add_argument("--refresh-after", type=float, metavar="DAYS",
+    p.add_argument("--refresh-after", type=amount(0, 36_500), metavar="DAYS",
                    help="re-fetch stored articles older than DAYS (conditional requests)")
     add_db(p)
     add_run_options(p)
@@ -27,7 +37,7 @@ def _cluster_options(p: argparse.ArgumentParser) -> None:
     from crawler.cli.cluster import add_redis
 
     add_redis(p, required=False)
-    p.add_argument("--lease-ttl", type=float, default=60.0, metavar="SECONDS",
+    p.add_argument("--lease-ttl", type=POSITIVE_SECONDS, default=60.0, metavar="SECONDS",
                    help="with --redis: the site's lease lives this long past a dead run")
 
 
@@ -42,14 +52,14 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
     _cluster_options(p)
     p.add_argument("--distributed", action="store_true",
                    help="with --redis: split this backfill over the cluster's workers and wait for it")
-    p.add_argument("--parts", type=int, help="with --distributed: how many workers (default: the live ones)")
-    p.add_argument("--part-of", type=int, help=argparse.SUPPRESS)  # a worker's share of a distributed run
+    p.add_argument("--parts", type=count(1, 1_000), help="with --distributed: how many workers (default: the live ones)")
+    p.add_argument("--part-of", type=count(0, 1_000), help=argparse.SUPPRESS)  # a worker's share of a distributed run
 
 
 def _reprocess_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("site", nargs="?", help="one site (default: every site with stored pages)")
     p.add_argument("--since", type=iso_date, help="only pages fetched on or after this day (YYYY-MM-DD)")
-    p.add_argument("--workers", type=int, default=1, help="processes for the analysis pass")
+    p.add_argument("--workers", type=WORKERS, default=1, help="processes for the analysis pass")
     add_db(p)
 
 
@@ -62,7 +72,7 @@ def _import_warc_args(p: argparse.ArgumentParser) -> None:
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
-    p.add_argument("--workers", type=int, default=1, help="extraction worker processes (default 1)")
+    p.add_argument("--workers", type=WORKERS, default=1, help="extraction worker processes (default 1)")
     p.add_argument("-v", "--verbose", action="store_true", help="log INFO to stderr")
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from crawler.cli.common import Command, add_db, emit, open_existing_db
+from crawler.cli.common import ROWS, Command, add_db, emit, open_existing_db
 from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
@@ -20,7 +20,7 @@ def _sites_args(p: argparse.ArgumentParser) -> None:
 def _runs_args(p: argparse.ArgumentParser) -> None:
     add_db(p)
     p.add_argument("--site", help="only the runs of this site")
-    p.add_argument("--limit", type=int, default=20, help="newest N runs (default 20)")
+    p.add_argument("--limit", type=ROWS, default=20, help="newest N runs (default 20)")
     p.add_argument("--json", action="store_true",
                    help="JSON Lines, one run a line; reasons, samples and args as JSON values")
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import Command, emit
+from crawler.cli.common import HIJRI_OFFSET, POSITIVE_SECONDS, Command, emit
 from crawler.runs.verdict import EXIT_OK, EXIT_UNHEALTHY
 
 
@@ -15,12 +15,12 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH|URL|-",
                    help="saved HTML or text files, http(s) URLs to fetch, or - for stdin")
     p.add_argument("--url", help="the page's URL (site, URL dates, canonical key)")
-    p.add_argument("--timeout", type=float, default=30, help="seconds to wait for a fetched URL (default 30)")
+    p.add_argument("--timeout", type=POSITIVE_SECONDS, default=30, help="seconds to wait for a fetched URL (default 30)")
 
 
 def _date_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", help="a date string, or - to read one per line from stdin")
-    p.add_argument("--hijri-offset", type=int, default=0,
+    p.add_argument("--hijri-offset", type=HIJRI_OFFSET, default=0,
                    help="the site's Hijri reckoning vs Umm al-Qura, in days (default 0)")
 
 

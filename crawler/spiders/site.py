@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -53,6 +54,14 @@ FEED_TYPES = ("rss", "atom", "xml")
 KIND = "tarikh_kind"
 LINK_DEPTH = "tarikh_link_depth"
 GUESSED = "tarikh_guessed"  # a sitemap URL guessed by zero-config, not declared anywhere
+ENTRY = "tarikh_entry"  # a sitemap or feed the profile declares: it must answer
+SITEMAP_DEPTH = "tarikh_sitemap_depth"  # sitemap-index hops from a declared sitemap
+#: The sitemap protocol's limit per file (URLs in a sitemap, sitemaps in an index): entries
+#: beyond it are not read, and counted.
+MAX_SITEMAP_ENTRIES = 50_000
+#: An index lists sitemaps; an index inside an index is tolerated this deep, no deeper (a
+#: server can generate an endless chain of indexes, each naming the next).
+MAX_SITEMAP_DEPTH = 3
 
 
 class Fetch(StrEnum):
@@ -127,9 +136,10 @@ class SiteSpider(Spider):
             if url.endswith("robots.txt"):
                 yield self.request(url, Fetch.ROBOTS)
             else:  # zero-config only guesses /sitemap.xml: its absence is no error
-                yield self.request(url, Fetch.SITEMAP, meta={GUESSED: self.profile.zero_config})
+                guessed = self.profile.zero_config
+                yield self.request(url, Fetch.SITEMAP, meta={GUESSED: guessed, ENTRY: not guessed})
         for url in self.profile.feeds:
-            yield self.request(url, Fetch.FEED)
+            yield self.request(url, Fetch.FEED, meta={ENTRY: True})
         for url in self.archive_urls():
             yield self.request(url, Fetch.LISTING, priority=5)
         for url in self.profile.start_urls:
@@ -170,29 +180,45 @@ class SiteSpider(Spider):
             return
         try:
             sitemap = Sitemap(body)
-            entries = list(sitemap)
+            listed = iter(sitemap)
+            entries = list(islice(listed, MAX_SITEMAP_ENTRIES))
+            excess = sum(1 for _ in listed)
         except Exception as exc:  # noqa: BLE001 - a broken sitemap is logged, the run goes on
             self.state.counters.error(f"bad sitemap {response.url}: {exc}")
             return
+        if excess:
+            logger.warning("%s lists %d entries more than the protocol's %d: not read",
+                           response.url, excess, MAX_SITEMAP_ENTRIES)
+            self.state.counters.skip(f"sitemap_over_{MAX_SITEMAP_ENTRIES}_entries", excess)
         if not entries or sitemap.type not in ("sitemapindex", "urlset"):
             if not guessed:
                 self.state.counters.error(f"sitemap lists no URLs: {response.url}")
             return
         if sitemap.type == "sitemapindex":
+            depth = response.meta.get(SITEMAP_DEPTH, 0)
+            if depth >= MAX_SITEMAP_DEPTH:
+                logger.warning("sitemap index %s is nested %d deep: its %d sitemaps are not read",
+                               response.url, depth, len(entries))
+                self.state.counters.skip("sitemap_nested_too_deep", len(entries))
+                return
             for entry in entries:
                 lastmod = parse_timestamp(entry.get("lastmod"))
                 if self.state.since and lastmod and lastmod.date() < self.state.since:
                     continue  # a child sitemap untouched since before the range holds only older URLs
-                yield self.request(entry["loc"], Fetch.SITEMAP)
+                yield self.request(entry["loc"], Fetch.SITEMAP, meta={SITEMAP_DEPTH: depth + 1})
         else:
+            in_site = 0
             for entry in entries:
                 loc = entry.get("loc")
                 if not loc or not self.in_site(loc):
                     continue
+                in_site += 1
                 request = self.article_request(loc, lastmod=parse_timestamp(entry.get("lastmod")),
                                                via="sitemap")
                 if request is not None:
                     yield request
+            if not in_site and not guessed:  # every URL elsewhere (a moved site?) or not http
+                self.state.counters.error(f"sitemap lists no URLs of this site: {response.url}")
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         body = response.body
@@ -214,17 +240,23 @@ class SiteSpider(Spider):
         if not items:
             self.state.counters.error(f"feed lists no items: {response.url}")
             return
+        in_site = 0
         for item in items:
             link = item.xpath("./*[local-name()='link']/@href").get() or item.xpath(
                 "./*[local-name()='link']/text()").get()
             if not link:
                 continue
             link = urljoin(response.url, link.strip())
+            if not self.in_site(link):  # elsewhere, or not http at all (javascript:, data:)
+                continue
+            in_site += 1
             when = item.xpath("./*[local-name()='updated' or local-name()='pubDate' "
                               "or local-name()='published']/text()").get()
             request = self.article_request(link, lastmod=_feed_date(when), via="feed")
-            if request is not None and self.in_site(link):
+            if request is not None:
                 yield request
+        if not in_site:
+            self.state.counters.error(f"feed lists no items of this site: {response.url}")
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """A listing, home, archive or (zero-config) unknown page: follow links, maybe keep it."""
@@ -238,10 +270,19 @@ class SiteSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
+            conditional = any(response.request.headers.get(h) for h in (
+                b"If-None-Match", b"If-Modified-Since")) if response.request is not None else False
+            if not conditional:  # "not modified" since a copy this run never had: no page at all
+                message = f"HTTP 304 to a request that was not conditional: {response.url}"
+                logger.warning("fetch failed: %s", message)
+                self.state.counters.error(message)
+                return
             self.state.counters.not_modified += 1
             self.state.mark_seen(response.url)
             return
         if not isinstance(response, TextResponse) or not _is_html(response):
+            logger.info("dropped (not HTML: %s): %s",
+                        _header(response.headers, b"Content-Type") or "no Content-Type", response.url)
             self.state.counters.drop("not_html")
             return
         hint = self.profile.is_article_url(response.url)
@@ -347,7 +388,8 @@ class SiteSpider(Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             meta = request.meta if request is not None else {}
-            if meta.get(KIND) in (Fetch.ROBOTS, Fetch.SITEMAP) and status == 404:
+            if meta.get(KIND) in (Fetch.ROBOTS, Fetch.SITEMAP) and status in (404, 410) \
+                    and not meta.get(ENTRY):  # a declared sitemap that is gone is an error
                 logger.info("no %s at %s", meta[KIND], url)
                 return
             if status in (404, 410) and (meta.get(KIND) == Fetch.ARTICLE or meta.get(LINK_DEPTH, 0) > 0):
@@ -369,8 +411,9 @@ RETRY_LOGGER = "scrapy.downloadermiddlewares.retry"
 
 class RobotsErrors(logging.Filter):
     """robots.txt failures never reach the spider's errback: Scrapy's middleware logs them at
-    ERROR with a traceback. Count them as errors of the run (one sample line each) and, when
-    quiet (cron), drop the traceback: the CLI's summary names them."""
+    ERROR with a traceback. Count them as errors of the run (one sample line each), log them as
+    one line without the traceback, and when quiet (cron) not at all: the CLI's summary names
+    them."""
 
     def __init__(self, counters: Any, *, quiet: bool) -> None:
         super().__init__()
@@ -385,6 +428,7 @@ class RobotsErrors(logging.Filter):
             return True
         parts = urlsplit(getattr(request, "url", ""))
         self.counters.error(f"{type(exc).__name__} {parts.scheme}://{parts.netloc}/robots.txt")
+        record.exc_info = record.exc_text = None  # the message names the failure
         return not self.quiet
 
 

@@ -27,7 +27,7 @@ from pipelines.page.extract import ExtractedPage, ExtractionRules, extract
 from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
 from pipelines.page.language import detect_language
 from pipelines.page.metadata import read_metadata
-from pipelines.page.parse import parse_html
+from pipelines.page.parse import flatten_deep, parse_html
 from pipelines.page.select import select_texts
 from pipelines.page.textpage import extract_text_page
 
@@ -95,7 +95,11 @@ def analyse_html(
     if date_selector:
         candidates = _selector_candidates(tree, date_selector) + candidates
     t3 = clock()
-    page = extract(tree, url, rules=rules, meta=meta)
+    try:
+        page = extract(tree, url, rules=rules, meta=meta)
+    except RecursionError:  # nested past Python's recursion limit (the extraction recurses)
+        flatten_deep(tree)
+        page = extract(tree, url, rules=rules, meta=meta)
     t4 = clock()
     return Analysis(page=page, candidates=candidates,
                     cpu={"parse": t1 - t0, "metadata": t2 - t1, "date_candidates": t3 - t2,

@@ -199,13 +199,34 @@ def _image_candidates(metas: list[lxml.html.HtmlElement], out: list[DateCandidat
 # The title heading comes in as $title (found beforehand): the scan needs to know where it is
 # but not the other headings, and every step costs a walk of the page.
 _SCAN_STEPS = ("text()", "time", "abbr[@title]", "*[@itemprop][@content][not(self::meta)]")
-_SCAN = lxml.etree.XPath(
-    " | ".join(f"/*/*[not(self::head)]/descendant::{step}" for step in _SCAN_STEPS)
-    + " | $title"
-)
-_SCAN_UNDER = lxml.etree.XPath(
-    " | ".join(f"descendant::{step}" for step in _SCAN_STEPS) + " | $title"
-)
+_UNION = lxml.etree.XPath(
+    " | ".join(f"/*/*[not(self::head)]/descendant::{step}" for step in _SCAN_STEPS) + " | $title")
+_UNION_UNDER = lxml.etree.XPath(
+    " | ".join(f"descendant::{step}" for step in _SCAN_STEPS) + " | $title")
+# The union makes libxml2 merge node-sets, quadratic in their size: a page of 40,000 <span>s
+# cost 1.6 s, one of a million would cost hours. A single walk with one predicate is linear
+# (`count(. | $title) = 1` unites two single nodes, and only for headings: the title is an
+# h1–h3, metadata.headline_element) but twice as slow on ordinary pages, which all have fewer
+# than 30,000 nodes (benchmarks/data: median 1,500): the walk is for pages past that.
+_SCAN_TEST = ("self::text() or self::time or self::abbr[@title]"
+              " or self::*[@itemprop][@content][not(self::meta)]"
+              " or ((self::h1 or self::h2 or self::h3) and boolean($title) and count(. | $title) = 1)")
+_WALK = lxml.etree.XPath(f"/*/*[not(self::head)]/descendant::node()[{_SCAN_TEST}]")
+_WALK_UNDER = lxml.etree.XPath(f"descendant::node()[{_SCAN_TEST}]")
+_NODES = lxml.etree.XPath("count(descendant::node())")
+UNION_MAX_NODES = 30_000
+
+
+def _scan_page(tree: lxml.html.HtmlElement, title: list[lxml.html.HtmlElement]) -> Any:
+    """The page's scan nodes in document order, $title among them."""
+    return (_UNION if _NODES(tree) <= UNION_MAX_NODES else _WALK)(tree, title=title)
+
+
+def _scan_under(region: lxml.html.HtmlElement, title: list[lxml.html.HtmlElement]) -> Any:
+    """The same under one element."""
+    return (_UNION_UNDER if _NODES(region) <= UNION_MAX_NODES else _WALK_UNDER)(region, title=title)
+
+
 _BYLINE_DEPTH = 4  # how far above a date's text node a byline class may sit
 # a 4-digit year (any script's digits: \d is Unicode) or a dd.mm.yy dateline; one leading \d
 # lets the regex engine skip to digits in C, ~3x faster than an alternation per text node
@@ -570,14 +591,14 @@ def collect_candidates(
                     def settles(cands: list[DateCandidate]) -> bool:
                         return bool(days & _shown_days_of(cands))
 
-                    settled = _scan_nodes(_SCAN_UNDER(region, title=[title]), near, title, settles)
+                    settled = _scan_nodes(_scan_under(region, title=[title]), near, title, settles)
                 else:  # the block's datelines compete: all of them are read
-                    _scan_nodes(_SCAN_UNDER(region, title=[title]), near, title)
+                    _scan_nodes(_scan_under(region, title=[title]), near, title)
                     settled = _has_dateline(near)
                 if settled:
                     out.extend(near)
                     return out
-            _scan_nodes(_SCAN(tree, title=_nodeset(title)), out, title)
+            _scan_nodes(_scan_page(tree, title=_nodeset(title)), out, title)
     except (ValueError, TypeError, RecursionError, lxml.etree.XPathError):
         pass  # broken markup: keep what was collected
     return out

@@ -25,7 +25,9 @@ from pipelines.dates.signals import (
 # --- the pick ----------------------------------------------------------------------------------
 # JSON-LD and meta tags are usually one CMS field printed twice: one voice, not two
 _FAMILY = {"jsonld": "structured", "meta": "structured", "script": "structured"}
-_EARLIEST_STRUCTURED = dt.date(1970, 1, 1)
+# The Unix epoch (1 January 1970, 00:00 UTC, in any zone) is a CMS's empty timestamp, never
+# a publication: structured dates start the day after.
+_EARLIEST_STRUCTURED = dt.date(1970, 1, 2)
 
 
 def _utc(parsed: ParsedDate, tz: str | None) -> str | None:

@@ -328,14 +328,17 @@ def _class_weight(el: etree._Element) -> float:
     return w
 
 
-_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
+# Text nodes with a link above them, rather than `a//text()`: libxml2 merges the node-set of
+# each link into the result, quadratic in the links (200,000 links cost minutes per page).
+_LINK_TEXT = etree.XPath("descendant::text()[ancestor::a]", smart_strings=False)
 _NESTED_LINK = etree.XPath("boolean(descendant-or-self::a//a)")
+_IN_LINK = etree.XPath("boolean(ancestor::a)")
 
 
 def _link_chars(el: etree._Element) -> int:
     """Characters of link text in ``el``, each link counted whole (a link nested in another
     counts twice); one XPath call instead of a proxy and text_content() per link."""
-    if _NESTED_LINK(el):
+    if _NESTED_LINK(el) or _IN_LINK(el):  # (a link above `el` is not one of its links)
         return sum(len(a.text_content()) for a in el.iter("a"))
     return sum(map(len, _LINK_TEXT(el)))
 

@@ -17,7 +17,7 @@ import lxml.etree
 import lxml.html
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-__all__ = ["HtmlParseError", "decode_html", "parse_html"]
+__all__ = ["HtmlParseError", "decode_html", "flatten_deep", "parse_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+#: The charset a web server sends by default (w3lib reads ISO-8859-1 and Latin-1 as cp1252).
+SERVER_DEFAULTS = frozenset({"cp1252"})
+
+
+def _claim(encoding: str | None) -> str | None:
+    """A declared charset, resolved; None for none, or for a claim of UTF-8/16/32 (which the
+    checks before have already found false: no BOM, not UTF-8)."""
+    if not encoding:
+        return None
+    resolved = resolve_encoding(encoding) or encoding
+    return None if resolved in {"utf-16", "utf-32", "utf-8"} else resolved
+
+
 def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (encoding used, text). Never raises on undecodable bytes: they become U+FFFD."""
     enc, bom = read_bom(data)
@@ -90,15 +103,15 @@ def decode_html(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         return "utf-8", text
     if (text := _mostly_utf8(data)) is not None:
         return "utf-8", text
-    declared = resolve_encoding(encoding) if encoding else None
-    if declared is None:
-        declared = html_body_declared_encoding(data[:8192])
-    if declared:
-        declared = resolve_encoding(declared) or declared
-        if declared in {"utf-16", "utf-32", "utf-8"}:  # no BOM / not UTF-8: the claim is wrong
-            declared = None
-    if declared and (text := _strict(data, declared)) is not None:
-        return declared, text
+    header = _claim(encoding)
+    in_page = _claim(html_body_declared_encoding(data[:8192]))
+    # A server that was never told a charset sends its default (Apache's ISO-8859-1): a page's
+    # own <meta> naming another one is its author's word, and is tried first.
+    claims = [in_page, header] if header in SERVER_DEFAULTS else [header or in_page]
+    declared = next((c for c in claims if c), None)
+    for claim in claims:
+        if claim and (text := _strict(data, claim)) is not None:
+            return claim, text
     guess = _detect(data)  # no usable declaration: trust a guess that decodes cleanly
     if guess and (text := _strict(data, guess)) is not None:
         return guess, text
@@ -180,3 +193,22 @@ def parse_html(data: bytes | str, *, encoding: str | None = None) -> lxml.html.H
     if tree is None or not isinstance(tree, lxml.html.HtmlElement):
         raise HtmlParseError("parser returned no element tree")
     return tree
+
+
+#: No page a person or a CMS wrote nests elements this deep (benchmarks/data: none past 60).
+MAX_DEPTH = 256
+_AT_MAX_DEPTH = lxml.etree.XPath("/" + "/".join(["*"] * MAX_DEPTH))
+
+
+def flatten_deep(tree: lxml.html.HtmlElement) -> None:
+    """Keep the text under an element MAX_DEPTH levels down, without its tags: for code that
+    walks the tree recursively and met markup nested past Python's recursion limit (a walk
+    down the levels, 0.2 ms on an ordinary page: only done for a page that needs it)."""
+    deep = _AT_MAX_DEPTH(tree)
+    if not isinstance(deep, list):
+        return
+    for el in deep:
+        if isinstance(el, lxml.etree._Element) and len(el):
+            lxml.etree.strip_tags(el, "*")
+    if deep:
+        logger.info("flattened markup nested deeper than %d levels", MAX_DEPTH)

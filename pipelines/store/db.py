@@ -188,7 +188,7 @@ def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_
     """
     path = Path(path)
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        conn = _open_readonly(path)
         conn.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         register_sql_functions(conn)
         return sqlite_utils.Database(conn)
@@ -202,6 +202,22 @@ def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite_
     conn.execute("pragma synchronous = normal")
     migrate(db)
     return db
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database is read with a `-shm` file beside it, which read-only
+    media (a read-only mount, a folder nobody may write) cannot hold: there, with no `-wal` file
+    left to read either, the file is opened as immutable — nobody can change it there."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        wal = Path(f"{path}-wal")
+        if not path.is_file() or os.access(path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
+            raise
+        conn.close()
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT)
+    return conn
 
 
 def connect_existing(path: str | Path) -> sqlite_utils.Database:

@@ -35,10 +35,10 @@ class RunCounters:
         self.pages_dropped += 1
         self.dropped_reasons[reason] = self.dropped_reasons.get(reason, 0) + 1
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, count: int = 1) -> None:
         """A page not downloaded at all (already stored, out of the backfill's range, …)."""
-        self.pages_skipped += 1
-        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + 1
+        self.pages_skipped += count
+        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
 
     def error(self, message: str) -> None:
         self.errors += 1

@@ -68,6 +68,7 @@ class _Token:
 
 
 _WORD_END = re.compile(r'[\s()"]')
+_QUERY_CONTROLS = {c: " " for c in (*range(32), 127)}
 _COLUMN_PREFIX = re.compile(r"^(title|text):", re.IGNORECASE)
 
 
@@ -238,6 +239,9 @@ def build_match_query(query: str) -> str:
     """The FTS5 MATCH expression for a user query (terms folded, syntax kept), or SearchError."""
     if len(query) > MAX_QUERY_CHARS:
         raise SearchError(f"the query is {len(query)} characters long; at most {MAX_QUERY_CHARS}")
+    # Control characters are no part of a word (a NUL ended SQLite's reading of the query:
+    # "unterminated string"); pasted from a terminal or a URL's %00, they separate words.
+    query = query.translate(_QUERY_CONTROLS)
     tokens = _lex(query)
     if len(tokens) > MAX_QUERY_TERMS:
         raise SearchError(f"the query has {len(tokens)} terms; at most {MAX_QUERY_TERMS}")

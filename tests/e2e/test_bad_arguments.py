@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import rows, tarikh, write_profile
+import pytest
+
+from tests.helpers import rows, tarikh, usage_error, write_profile
 
 #: Nothing listens on the discard port: a run that started anyway would only fail.
 NOWHERE = "http://127.0.0.1:9"
@@ -44,3 +46,15 @@ def test_crawling_the_demo_template_is_refused_without_a_run(tmp_path: Path) -> 
         assert "use tarikh demo" in proc.stderr and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
     assert not db.exists()  # no run recorded, not even a database
+
+
+@pytest.mark.parametrize("option", [
+    ("--max-minutes", "nan"),  # a budget of nan minutes never ran out: the run never ended
+    ("--max-pages", "-1"),  # a spent budget: 'ok' with nothing done
+    ("--workers", "100000"),  # would fork 100,000 extraction processes
+], ids=["max-minutes-nan", "max-pages-negative", "workers-huge"])
+def test_an_absurd_number_is_a_usage_error_before_anything_runs(tmp_path: Path, option: tuple[str, str],
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "t.db"
+    assert f"argument {option[0]}" in usage_error(capsys, "crawl", "--url", NOWHERE, *option, "--db", str(db))
+    assert not db.exists()

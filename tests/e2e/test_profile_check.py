@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import tarikh, write_profile
 
 NOWHERE = "http://127.0.0.1:9"
@@ -17,6 +19,16 @@ BROKEN = {
     "zone": ('name = "zone"\n' + BASE + 'timezone = "Riyadh"\n', "zone.toml:3", "not an IANA zone"),
     "cal": ('name = "cal"\n' + BASE + 'calendar = "islamic"\n', "cal.toml:3", "gregorian, hijri, jalali"),
     "css": ('name = "css"\n' + BASE + '[selectors]\ndate = "span..date"\n', "css.toml:4", "span..date"),
+    # hostile profiles (issue 15): none may reach a crawl, none may be a traceback
+    "binary": (b"\xff\xfe\x00name = \x01", "binary.toml", "can't decode"),
+    "nested": ('name = "nested"\n' + BASE + "x = " + "[" * 5000 + "]" * 5000 + "\n", "nested.toml",
+               "nested too deeply"),
+    "fileurl": ('name = "fileurl"\nstart_urls = ["file:///etc/passwd"]\n', "fileurl.toml:2",
+                "not an http(s) URL"),
+    "stringlist": ('name = "stringlist"\nstart_urls = "http://127.0.0.1:9/"\n', "stringlist.toml:2",
+                   "must be a list of strings"),
+    "offset": ('name = "offset"\n' + BASE + "hijri_offset = 99999999999\n", "offset.toml:3",
+               "hijri_offset must be a whole number"),
 }
 
 
@@ -25,7 +37,8 @@ def _sites(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     sites.mkdir()
     write_profile(sites / "good.toml", name="good", base=NOWHERE)
     for name, (text, _, _) in BROKEN.items():
-        (sites / f"{name}.toml").write_text(text, encoding="utf-8")
+        path = sites / f"{name}.toml"
+        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text, encoding="utf-8")
     return sites, {"TARIKH_SITES": str(sites)}
 
 
@@ -42,14 +55,15 @@ def test_sites_check_names_each_problem_with_file_and_line(tmp_path: Path) -> No
     assert "zone.toml:3" in listed.stderr and "Traceback" not in listed.stderr
 
 
-def test_a_crawl_stops_on_a_broken_profile_with_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_crawl_stops_on_a_broken_profile_with_one_line(tmp_path: Path, name: str) -> None:
     _, env = _sites(tmp_path)
     db = tmp_path / "t.db"
-    for name, (_, where, what) in BROKEN.items():
-        proc = tarikh("crawl", name, "--db", str(db), env=env, check=False, timeout=60)
-        assert proc.returncode == 3, (name, proc.stderr)
-        lines = proc.stderr.strip().splitlines()
-        assert len(lines) == 1 and where in lines[0] and what in lines[0], (name, proc.stderr)
+    _, where, what = BROKEN[name]
+    proc = tarikh("crawl", name, "--db", str(db), env=env, check=False, timeout=60)
+    assert proc.returncode == 3, (name, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and where in lines[0] and what in lines[0], (name, proc.stderr)
     assert not db.exists()
 
 
