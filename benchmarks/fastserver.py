@@ -17,14 +17,21 @@ PLACEHOLDER = b"{{BASE}}"
 
 
 def load(root: Path) -> dict[str, tuple[bytes, str]]:
+    """Every file by its path; hard links to one file share one bytes object (the throughput
+    benchmark serves 100,000 pages linked to 181 real ones)."""
     files = {}
+    bodies: dict[tuple[int, int], bytes] = {}
     for path in root.rglob("*"):
         if path.is_file():
             rel = "/" + path.relative_to(root).as_posix()
             ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if ctype.startswith("text/") or ctype.endswith("xml"):
                 ctype += "; charset=utf-8"
-            files[rel] = (path.read_bytes(), ctype)
+            st = path.stat()
+            inode = (st.st_dev, st.st_ino)
+            if inode not in bodies:
+                bodies[inode] = path.read_bytes()
+            files[rel] = (bodies[inode], ctype)
             if rel.endswith("/index.html"):
                 files[rel[: -len("index.html")]] = files[rel]
     return files
@@ -54,9 +61,11 @@ async def serve(root: Path) -> None:
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=512)
     base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    replaced: dict[int, bytes] = {}  # by the shared body: each one searched once
     for key, (body, ctype) in list(files.items()):
-        if PLACEHOLDER in body:
-            files[key] = (body.replace(PLACEHOLDER, base.encode()), ctype)
+        if id(body) not in replaced:
+            replaced[id(body)] = body.replace(PLACEHOLDER, base.encode()) if PLACEHOLDER in body else body
+        files[key] = (replaced[id(body)], ctype)
     print(base, flush=True)
     async with server:
         await server.serve_forever()

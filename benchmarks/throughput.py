@@ -7,8 +7,9 @@ by tarikh, beside a bare Scrapy spider fetching the same pages in the same run.
 (every page a real site's markup, cycled to N pages, linked from 100 listing pages and a
 sitemap); `--source generated` uses the synthetic generator (`--page-kb`, `--style`).
 
-Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers), RSS samples over
-the crawl (memory must stay flat as it grows), and CPU milliseconds per page for each stage
+Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers), RSS of the crawl
+process and of its workers at checkpoints as the crawl grows (`--rss-every`; memory must stay
+flat), and CPU milliseconds per page for each stage
 (from the crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 """
 
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 from scoring import ROOT, dataset_dir  # benchmarks/scoring.py, beside this script
@@ -35,33 +37,48 @@ from crawler.app.sitegen import generate_site, write_sitemap
 BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
 
 
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def tree_rss(proc: psutil.Process) -> tuple[int, int]:
+    """RSS of the crawl process, and of everything under it (the forkserver, the extraction
+    workers, multiprocessing's resource tracker)."""
+    main = others = 0
     try:
-        for p in [proc, *proc.children(recursive=True)]:
+        main = proc.memory_info().rss
+        for p in proc.children(recursive=True):
             try:
-                total += p.memory_info().rss
+                others += p.memory_info().rss
             except psutil.Error:
                 pass
     except psutil.Error:
         pass
-    return total
+    return main, others
 
 
-def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], stop: threading.Event,
+class Sample(NamedTuple):
+    seconds: float
+    stored: int
+    main_rss: int
+    worker_rss: int
+
+    @property
+    def rss(self) -> int:
+        return self.main_rss + self.worker_rss
+
+
+def sample_memory(pid: int, db: Path, samples: list[Sample], stop: threading.Event,
                   cpu: dict[int, tuple[str, float]]) -> None:
-    """RSS of the process tree and articles stored, every 0.5 s; CPU seconds per process."""
+    """RSS of the crawl process and of its workers and articles stored, every 0.5 s; CPU
+    seconds per process."""
     proc = psutil.Process(pid)
     t0 = time.monotonic()
     while not stop.is_set():
-        rss = tree_rss(proc)
+        main, others = tree_rss(proc)
         try:
             for p in [proc, *proc.children(recursive=True)]:
                 t = p.cpu_times()
                 cpu[p.pid] = ("main" if p.pid == pid else "worker", t.user + t.system)
         except psutil.Error:
             pass
-        stored = 0
+        stored = samples[-1].stored if samples else 0
         if db.exists():
             try:
                 conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -69,8 +86,21 @@ def sample_memory(pid: int, db: Path, samples: list[tuple[float, int, int]], sto
                 conn.close()
             except sqlite3.Error:
                 pass
-        samples.append((time.monotonic() - t0, stored, rss))
+        samples.append(Sample(time.monotonic() - t0, stored, main, others))
         stop.wait(0.5)
+
+
+def checkpoints(samples: list[Sample], every: int) -> list[Sample]:
+    """The first sample at or past each multiple of `every` articles stored, and the last."""
+    marks: list[Sample] = []
+    goal = every
+    for s in samples:
+        if s.stored >= goal:
+            marks.append(s)
+            goal = (s.stored // every + 1) * every
+    if samples and (not marks or marks[-1] is not samples[-1]):
+        marks.append(max(samples, key=lambda s: (s.stored, s.seconds)))
+    return marks
 
 
 def build_real_site(root: Path, pages: int, per_listing: int = 50) -> int:
@@ -82,10 +112,14 @@ def build_real_site(root: Path, pages: int, per_listing: int = 50) -> int:
     sources = [gzip.decompress(p.read_bytes()) for p in sorted((zyte / "html").glob("*.html.gz"))]
     (root / "a").mkdir(parents=True)
     (root / "list").mkdir()
+    (root / "src").mkdir()
+    for k, body in enumerate(sources):  # served too, but linked from nowhere
+        (root / "src" / f"{k}.html").write_bytes(body)
     urls = []
     for i in range(pages):
-        (root / "a" / f"{i:05d}.html").write_bytes(sources[i % len(sources)])
-        urls.append(f"/a/{i:05d}.html")
+        # a hard link, not a copy: 100,000 pages stay 30 MB on disk and in the server
+        os.link(root / "src" / f"{i % len(sources)}.html", root / "a" / f"{i:06d}.html")
+        urls.append(f"/a/{i:06d}.html")
     listings = max(1, min(100, (pages + per_listing - 1) // per_listing))
     for j in range(listings):
         links = "".join(f'<li><a href="{u}">story {u}</a></li>' for u in urls[j::listings])
@@ -117,6 +151,8 @@ def main() -> None:
     parser.add_argument("--page-kb", type=int, default=174)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--style", type=int, default=0)
+    parser.add_argument("--rss-every", type=int, default=0, metavar="N",
+                        help="print RSS each N articles stored (default: a tenth of --pages)")
     parser.add_argument("--keep", action="store_true", help="keep the generated site and database")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting for the tarikh crawl (to try a tuning)")
@@ -161,7 +197,7 @@ def main() -> None:
              "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False", "--log-file", str(log),
              *[a for pair in args.set for a in ("-s", pair)]],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        samples: list[tuple[float, int, int]] = []
+        samples: list[Sample] = []
         cpu: dict[int, tuple[str, float]] = {}
         stop = threading.Event()
         sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop, cpu),
@@ -193,10 +229,17 @@ def main() -> None:
         print("CPU ms per page by stage: "
               + ", ".join(f"{step} {ms:.2f}" for step, ms in per_page.items())
               + f", Scrapy and the reactor (the rest of the crawl process) {scrapy_ms:.2f}")
-        peak = max(s[2] for s in samples) if samples else 0
-        print(f"peak RSS    : {peak / 2**20:.0f} MiB (crawler + workers)")
-        marks = [samples[int(i * (len(samples) - 1) / 4)] for i in range(5)] if samples else []
-        print("RSS by progress: " + ", ".join(f"{n} stored → {r / 2**20:.0f} MiB" for _, n, r in marks))
+        peak = max(samples, key=lambda s: s.rss) if samples else None
+        if peak is not None:
+            print(f"peak RSS    : {peak.rss / 2**20:.0f} MiB (crawler {peak.main_rss / 2**20:.0f} "
+                  f"+ workers {peak.worker_rss / 2**20:.0f}, at {peak.stored} stored)")
+        every = args.rss_every or max(1, args.pages // 10)
+        print(f"RSS as the crawl grows (every {every:,} articles stored; workers: the forkserver, "
+              "the extraction workers and the resource tracker):")
+        print(f"  {'stored':>8} {'seconds':>8} {'crawler':>9} {'workers':>9} {'total':>9}")
+        for s in checkpoints(samples, every):
+            print(f"  {s.stored:>8,} {s.seconds:>8.0f} {s.main_rss / 2**20:>5.0f} MiB "
+                  f"{s.worker_rss / 2**20:>5.0f} MiB {s.rss / 2**20:>5.0f} MiB")
     finally:
         server.terminate()
         server.wait()
