@@ -2,15 +2,21 @@
 by tarikh, beside a bare Scrapy spider fetching the same pages in the same run.
 
     python benchmarks/throughput.py [--source real|generated] [--pages 5000] [--workers 1]
+        [--rss-every N] [--baseline CHECKOUT [--rounds 2]] [--profile FILE]
 
 `--source real` (the default) builds the site from the 181 real pages of the Zyte benchmark
 (every page a real site's markup, cycled to N pages, linked from 100 listing pages and a
 sitemap); `--source generated` uses the synthetic generator (`--page-kb`, `--style`).
 
-Prints pages/s for both, tarikh's peak RSS (crawler + extraction workers), RSS of the crawl
-process and of its workers at checkpoints as the crawl grows (`--rss-every`; memory must stay
-flat), and CPU milliseconds per page for each stage
-(from the crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
+Prints pages/s for both (and bare Scrapy's peak RSS), tarikh's peak RSS (crawler + extraction
+workers), RSS of the crawl process and of its workers at checkpoints as the crawl grows
+(`--rss-every`; memory must stay flat), and CPU milliseconds per page for each stage (from the
+crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
+
+`--baseline CHECKOUT` also crawls with the code of another checkout (`git worktree add
+../base main`), in the same run and beside the same bare Scrapy, and ends with a before/after
+table; `--rounds N` alternates the two N times, since other load on the machine moves every
+figure. `--profile FILE` runs the crawl process under cProfile.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ class Sample(NamedTuple):
         return self.main_rss + self.worker_rss
 
 
-def sample_memory(pid: int, db: Path, samples: list[Sample], stop: threading.Event,
+def sample_memory(pid: int, db: Path | None, samples: list[Sample], stop: threading.Event,
                   cpu: dict[int, tuple[str, float]]) -> None:
     """RSS of the crawl process and of its workers and articles stored, every 0.5 s; CPU
     seconds per process."""
@@ -79,7 +85,7 @@ def sample_memory(pid: int, db: Path, samples: list[Sample], stop: threading.Eve
         except psutil.Error:
             pass
         stored = samples[-1].stored if samples else 0
-        if db.exists():
+        if db is not None and db.exists():
             try:
                 conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
                 stored = conn.execute("select count(*) from articles").fetchone()[0]
@@ -144,6 +150,75 @@ MAIN_STEPS = ("furniture", "date_pick", "record", "store")
 WORKER_STEPS = ("compress", "parse", "metadata", "date_candidates", "extract")
 
 
+class Result(NamedTuple):
+    rate: float
+    main_ms: float
+    worker_ms: float
+    peak: int
+
+
+def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, sites: Path,
+               bare_rate: float) -> Result:
+    """One `tarikh crawl` of the site into a new database, with the code of `checkout` (this
+    one, or --baseline's); prints its figures."""
+    db = work / f"{name}.db"
+    log = work / f"{name}.log"
+    env = {**os.environ, "TARIKH_SITES": str(sites)}
+    started = time.monotonic()
+    crawl = subprocess.Popen(
+        [sys.executable, *(["-m", "cProfile", "-o", str(args.profile.resolve())] if args.profile else []),
+         "-m", "crawler.cli", "crawl", "bench", "--db", str(db), "--no-throttle",
+         "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False", "--log-file", str(log),
+         *[a for pair in args.set for a in ("-s", pair)]],
+        cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samples: list[Sample] = []
+    cpu: dict[int, tuple[str, float]] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop, cpu),
+                               daemon=True)
+    sampler.start()
+    out, err = crawl.communicate()
+    wall = time.monotonic() - started
+    stop.set()
+    sampler.join()
+    if crawl.returncode != 0:
+        print(err[-3000:])
+        raise SystemExit(f"tarikh crawl exited {crawl.returncode}")
+    conn = sqlite3.connect(db)
+    stored = conn.execute("select count(*) from articles").fetchone()[0]
+    duration = conn.execute("select duration_s from runs order by id desc limit 1").fetchone()[0]
+    conn.close()
+    where = "" if checkout == ROOT else f" (code of {checkout})"
+    print(f"\n{name}{where}: {stored} articles stored in {duration:.1f}s crawl "
+          f"({wall:.1f}s with start-up) = {stored / duration:.0f} pages/s end to end "
+          f"({args.workers} extraction worker(s)); {stored / duration / bare_rate:.0%} of bare Scrapy")
+    main_cpu = sum(c for role, c in cpu.values() if role == "main")
+    worker_cpu = sum(c for role, c in cpu.values() if role == "worker")
+    print(f"CPU per page: {main_cpu / stored * 1000:.2f} ms in the crawl process, "
+          f"{worker_cpu / stored * 1000:.2f} ms in extraction workers "
+          f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    stats = crawl_stats(log)
+    per_page = {step: stats.get(f"tarikh/cpu_ms/{step}", 0.0) / max(stored, 1)
+                for step in (*WORKER_STEPS, *MAIN_STEPS)}
+    scrapy_ms = main_cpu / max(stored, 1) * 1000 - sum(per_page[s] for s in MAIN_STEPS)
+    print("CPU ms per page by stage: "
+          + ", ".join(f"{step} {ms:.2f}" for step, ms in per_page.items())
+          + f", Scrapy and the reactor (the rest of the crawl process) {scrapy_ms:.2f}")
+    peak = max(samples, key=lambda s: s.rss) if samples else None
+    if peak is not None:
+        print(f"peak RSS    : {peak.rss / 2**20:.0f} MiB (crawler {peak.main_rss / 2**20:.0f} "
+              f"+ workers {peak.worker_rss / 2**20:.0f}, at {peak.stored} stored)")
+    every = args.rss_every or max(1, args.pages // 10)
+    print(f"RSS as the crawl grows (every {every:,} articles stored; workers: the forkserver, "
+          "the extraction workers and the resource tracker):")
+    print(f"  {'stored':>8} {'seconds':>8} {'crawler':>9} {'workers':>9} {'total':>9}")
+    for s in checkpoints(samples, every):
+        print(f"  {s.stored:>8,} {s.seconds:>8.0f} {s.main_rss / 2**20:>5.0f} MiB "
+              f"{s.worker_rss / 2**20:>5.0f} MiB {s.rss / 2**20:>5.0f} MiB")
+    return Result(stored / duration, main_cpu / stored * 1000, worker_cpu / stored * 1000,
+                  peak.rss if peak is not None else 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", choices=("real", "generated"), default="real")
@@ -151,6 +226,14 @@ def main() -> None:
     parser.add_argument("--page-kb", type=int, default=174)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--style", type=int, default=0)
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="run the tarikh crawl process under cProfile, its stats to FILE "
+                             "(slows that process; the workers are not profiled)")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="also crawl with the code of another checkout of tarikh (a worktree "
+                             "of main: before/after in one run, beside the same bare Scrapy)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="crawl this many times (alternating with --baseline's)")
     parser.add_argument("--rss-every", type=int, default=0, metavar="N",
                         help="print RSS each N articles stored (default: a tenth of --pages)")
     parser.add_argument("--keep", action="store_true", help="keep the generated site and database")
@@ -177,69 +260,45 @@ def main() -> None:
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     base = server.stdout.readline().strip()
     try:
-        bare = subprocess.run([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
-        bare_pages, bare_seconds = bare.stdout.split()
+        bare = subprocess.Popen([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        bare_samples: list[Sample] = []
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_memory, args=(bare.pid, None, bare_samples, stop, {}),
+                                   daemon=True)
+        sampler.start()
+        out, err = bare.communicate()
+        stop.set()
+        sampler.join()
+        if bare.returncode != 0:
+            raise SystemExit(f"bare spider exited {bare.returncode}: {err[-2000:]}")
+        bare_pages, bare_seconds = out.split()
         bare_rate = int(bare_pages) / float(bare_seconds)
-        print(f"bare Scrapy : {bare_pages} pages in {float(bare_seconds):.1f}s = {bare_rate:.0f} pages/s")
+        bare_peak = max((x.rss for x in bare_samples), default=0)
+        print(f"bare Scrapy : {bare_pages} pages in {float(bare_seconds):.1f}s = {bare_rate:.0f} pages/s "
+              f"(peak RSS {bare_peak / 2**20:.0f} MiB)")
 
         sites = work / "sites"
         sites.mkdir()
         (sites / "bench.toml").write_text(
             f'name = "bench"\nsitemaps = ["{base}/sitemap.xml"]\n'
             f"article_url_patterns = ['{article_pattern}']\n", encoding="utf-8")
-        db = work / "bench.db"
-        log = work / "crawl.log"
-        env = {**os.environ, "TARIKH_SITES": str(sites)}
-        started = time.monotonic()
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", "bench", "--db", str(db), "--no-throttle",
-             "--workers", str(args.workers), "-s", "ROBOTSTXT_OBEY=False", "--log-file", str(log),
-             *[a for pair in args.set for a in ("-s", pair)]],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        samples: list[Sample] = []
-        cpu: dict[int, tuple[str, float]] = {}
-        stop = threading.Event()
-        sampler = threading.Thread(target=sample_memory, args=(crawl.pid, db, samples, stop, cpu),
-                                   daemon=True)
-        sampler.start()
-        out, err = crawl.communicate()
-        wall = time.monotonic() - started
-        stop.set()
-        sampler.join()
-        if crawl.returncode != 0:
-            print(err[-3000:])
-            raise SystemExit(f"tarikh crawl exited {crawl.returncode}")
-        conn = sqlite3.connect(db)
-        stored = conn.execute("select count(*) from articles").fetchone()[0]
-        duration = conn.execute("select duration_s from runs order by id desc limit 1").fetchone()[0]
-        conn.close()
-        print(f"tarikh      : {stored} articles stored in {duration:.1f}s crawl "
-              f"({wall:.1f}s with start-up) = {stored / duration:.0f} pages/s end to end "
-              f"({args.workers} extraction worker(s)); {stored / duration / bare_rate:.0%} of bare Scrapy")
-        main_cpu = sum(c for role, c in cpu.values() if role == "main")
-        worker_cpu = sum(c for role, c in cpu.values() if role == "worker")
-        print(f"CPU per page: {main_cpu / stored * 1000:.2f} ms in the crawl process, "
-              f"{worker_cpu / stored * 1000:.2f} ms in extraction workers "
-              f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        stats = crawl_stats(log)
-        per_page = {step: stats.get(f"tarikh/cpu_ms/{step}", 0.0) / max(stored, 1)
-                    for step in (*WORKER_STEPS, *MAIN_STEPS)}
-        scrapy_ms = main_cpu / max(stored, 1) * 1000 - sum(per_page[s] for s in MAIN_STEPS)
-        print("CPU ms per page by stage: "
-              + ", ".join(f"{step} {ms:.2f}" for step, ms in per_page.items())
-              + f", Scrapy and the reactor (the rest of the crawl process) {scrapy_ms:.2f}")
-        peak = max(samples, key=lambda s: s.rss) if samples else None
-        if peak is not None:
-            print(f"peak RSS    : {peak.rss / 2**20:.0f} MiB (crawler {peak.main_rss / 2**20:.0f} "
-                  f"+ workers {peak.worker_rss / 2**20:.0f}, at {peak.stored} stored)")
-        every = args.rss_every or max(1, args.pages // 10)
-        print(f"RSS as the crawl grows (every {every:,} articles stored; workers: the forkserver, "
-              "the extraction workers and the resource tracker):")
-        print(f"  {'stored':>8} {'seconds':>8} {'crawler':>9} {'workers':>9} {'total':>9}")
-        for s in checkpoints(samples, every):
-            print(f"  {s.stored:>8,} {s.seconds:>8.0f} {s.main_rss / 2**20:>5.0f} MiB "
-                  f"{s.worker_rss / 2**20:>5.0f} MiB {s.rss / 2**20:>5.0f} MiB")
+        runs = [("tarikh", ROOT)]
+        if args.baseline:
+            runs = [("baseline", args.baseline.resolve()), ("tarikh", ROOT)]
+        results: list[tuple[str, Result]] = []
+        for round_ in range(args.rounds):
+            for label, checkout in runs:
+                name = f"{label}-{round_ + 1}" if args.rounds > 1 else label
+                results.append((label, crawl_once(name, checkout, args, work, sites, bare_rate)))
+        if len(results) > 1:
+            print(f"\n| {args.pages:,} {args.source} pages, {args.workers} worker(s) | pages/s | "
+                  "share of bare | CPU ms/page (crawl + workers) | peak RSS |")
+            print("|---|---|---|---|---|")
+            print(f"| bare Scrapy | {bare_rate:.0f} | 1.00 | | {bare_peak / 2**20:.0f} MiB |")
+            for label, r in results:
+                print(f"| {label} | {r.rate:.0f} | {r.rate / bare_rate:.2f} | "
+                      f"{r.main_ms:.1f} + {r.worker_ms:.1f} | {r.peak / 2**20:.0f} MiB |")
     finally:
         server.terminate()
         server.wait()

@@ -89,7 +89,10 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
         chars = "".join(words)
         n = CHAR_SHINGLE
         return {chars[i:i + n].encode("utf-8") for i in range(max(0, len(chars) - n + 1))}
-    return {" ".join(words[i:i + k]).encode("utf-8") for i in range(max(0, len(words) - k + 1))}
+    # each word encoded once, not once in each of its k shingles (the UTF-8 of a join is the
+    # join of the UTF-8s); zip of k shifted lists gives the same k-grams as slicing
+    encoded = [w.encode("utf-8") for w in words]
+    return set(map(b" ".join, zip(*(encoded[j:] for j in range(k)), strict=False)))
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -97,7 +100,9 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    hv = _fmix32(np.fromiter((shingle_hash(g) for g in grams), dtype=np.uint32, count=len(grams)))
+    # map over the C function itself: shingle_hash is zlib.crc32, one Python call per
+    # shingle less (a page of text has a thousand)
+    hv = _fmix32(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
     sig = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     for start in range(0, len(hv), 4096):  # bounded temporaries for a very long text
         chunk = hv[start:start + 4096, None]
@@ -123,6 +128,17 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 def unpack_signature(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.uint32)
+
+
+def similarities(sig: np.ndarray, blobs: list[bytes]) -> list[float]:
+    """`similarity(sig, unpack_signature(b))` for each of `blobs`, in one numpy pass (a story
+    syndicated many times brings that many candidates to each new copy)."""
+    if any(len(b) != sig.nbytes for b in blobs):
+        return [similarity(sig, unpack_signature(b)) for b in blobs]
+    if not blobs:
+        return []
+    stacked = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(blobs), len(sig))
+    return (np.count_nonzero(stacked == sig, axis=1) / len(sig)).tolist()
 
 
 @dataclass(slots=True)
@@ -151,8 +167,8 @@ def detect(db: Any, url: str, text: str, sig: np.ndarray | None = None) -> DupeR
     old_keys = band_keys(unpack_signature(old)) if old is not None else []
     sql.save_minhash(db, rowid, sig.tobytes(), keys, old_keys)
     best: tuple[float, str] | None = None
-    for cand in sql.band_candidates(db, keys, rowid):
-        sim = similarity(sig, unpack_signature(cand.signature))
+    candidates = sql.band_candidates(db, keys, rowid)
+    for cand, sim in zip(candidates, similarities(sig, [c.signature for c in candidates]), strict=True):
         root = cand.duplicate_of or cand.url
         if sim >= THRESHOLD and root != url and (best is None or sim > best[0]):
             best = (sim, root)

@@ -34,6 +34,10 @@ from pipelines.page.textpage import extract_text_page
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
 
 
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(ExtractedPage))
+_CANDIDATE_FIELDS = tuple(f.name for f in dataclasses.fields(DateCandidate))
+
+
 @dataclass(slots=True)
 class Analysis:
     """What the heavy pass finds in one page; picklable and JSON-able (kept in `pages`)."""
@@ -45,10 +49,13 @@ class Analysis:
     cpu: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        # What dataclasses.asdict gives, without its deep copy of every list and string
+        # (1 ms a page): the fields are strings, numbers, booleans and lists of strings.
         return json.dumps(
             {
-                "page": dataclasses.asdict(self.page),
-                "candidates": [dataclasses.asdict(c) for c in self.candidates],
+                "page": {name: getattr(self.page, name) for name in _PAGE_FIELDS},
+                "candidates": [{name: getattr(c, name) for name in _CANDIDATE_FIELDS}
+                               for c in self.candidates],
             },
             ensure_ascii=False,
         )

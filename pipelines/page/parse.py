@@ -137,10 +137,16 @@ _XML_DECL_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
 # with 100,000 attributes costs 30+ s of CPU. No page a person or a CMS wrote has a start tag
 # of 16 KB with hundreds of attributes: such a tag keeps its name and loses its attributes.
 _HUGE_TAG = re.compile(rb"<([a-zA-Z][\w:-]{0,40})([^>]{16384,})>")
+# What _HUGE_TAG needs to match at all, without its backtracking over the tag name at every
+# tag (0.24 ms a page, where this costs 0.12): 8 of the Zyte benchmark's 181 pages pass it.
+_LONG_TAG = re.compile(rb"<[a-zA-Z][^>]{16384}")
 MAX_ATTRIBUTES = 500
 
 
 def _defuse_huge_tags(raw: bytes) -> bytes:
+    if _LONG_TAG.search(raw) is None:
+        return raw
+
     def strip(m: re.Match[bytes]) -> bytes:
         if m.group(2).count(b"=") <= MAX_ATTRIBUTES:
             return m.group(0)

@@ -45,6 +45,7 @@ Characters beyond the Basic Multilingual Plane (emoji, rare scripts) pass throug
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from itertools import accumulate
 
 # Bump whenever the folding changes: store.py rebuilds the search index of a database whose
@@ -149,8 +150,13 @@ def _build_tables() -> tuple[list[int | str], list[str]]:
 _TABLE, _LENGTHS = _build_tables()
 
 
+@lru_cache(maxsize=4)
 def normalize_for_search(text: str) -> str:
-    """Fold `text` to the spelling the search index stores (see the module docstring)."""
+    """Fold `text` to the spelling the search index stores (see the module docstring).
+
+    The last few results are kept: storing an article folds its text for the search row and
+    again for its near-duplicate signature (pipelines.article.dupes), the same string twice.
+    """
     return text.translate(_TABLE)
 
 

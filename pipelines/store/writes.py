@@ -13,7 +13,15 @@ from typing import Any
 
 import sqlite_utils
 
-from pipelines.store.db import _upsert, index_for_search, now_iso, transaction
+from pipelines.store.db import (
+    _upsert,
+    drop_queued_search_rows,
+    index_for_search,
+    now_iso,
+    queue_search_rows,
+    transaction,
+    write_queued_search_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +46,8 @@ class WriteResult:
 class BatchWriter:
     """Group a crawl's writes into short transactions (up to `max_items` or `max_seconds`).
 
-    FTS5 writes a new index segment per transaction and every commit touches the WAL, so
+    FTS5 writes a new index segment per transaction (and per savepoint: the batch's search
+    rows wait for its commit, `queue_search_rows`) and every commit touches the WAL, so
     one transaction per article costs several times more than a batch. Each batch is still
     atomic — readers see whole articles or none — and `flush()` is called on a timer and at
     the end, so nothing waits long for its commit. A run killed mid-batch loses only that
@@ -55,6 +64,7 @@ class BatchWriter:
     def begin(self) -> None:
         if not self.db.conn.in_transaction:
             self.db.conn.execute("begin immediate")
+            queue_search_rows(self.db)  # one FTS5 segment per batch, not per article
             self._opened = time.monotonic()
 
     def wrote(self, label: str, on_commit: Callable[[], None] | None = None) -> None:
@@ -68,6 +78,7 @@ class BatchWriter:
         """The open batch is gone (SQLite rolled the transaction back on a full disk or an I/O
         error): what it held, to be counted as lost."""
         pending, self._pending = self._pending, []
+        drop_queued_search_rows(self.db)
         if self.db.conn.in_transaction:
             self.db.conn.execute("rollback")
         return BatchLost([label for label, _ in pending], cause)
@@ -78,11 +89,15 @@ class BatchWriter:
         pending, self._pending = self._pending, []
         if self.db.conn.in_transaction:
             try:
+                write_queued_search_rows(self.db)
                 self.db.conn.execute("commit")
             except sqlite3.Error as exc:
+                drop_queued_search_rows(self.db)
                 if self.db.conn.in_transaction:
                     self.db.conn.execute("rollback")
                 raise BatchLost([label for label, _ in pending], exc) from exc
+        else:
+            drop_queued_search_rows(self.db)
         for _, on_commit in pending:
             if on_commit is not None:
                 on_commit()

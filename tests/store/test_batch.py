@@ -60,3 +60,68 @@ def test_a_corrupt_stored_template_is_discarded_not_fatal(tmp_path: Path) -> Non
     assert store.load_template(db, "s") is None
     from pipelines.page.furniture import SiteTemplate
     assert SiteTemplate.from_json({"counts": "oops", "pages_seen": "x"}).pages_seen == 0
+
+
+def _found(db, word: str) -> list[str]:
+    return sorted(r[0] for r in db.execute(
+        "select url from articles_search where articles_search match ?", [word]))
+
+
+def test_a_batch_writes_its_search_rows_at_its_commit(tmp_path: Path) -> None:
+    """The search rows of a batch wait for its commit (one FTS5 segment per batch): a write
+    rolled back to its savepoint leaves none, an article written twice is found by its last
+    text, and readers see articles and their rows together."""
+    db = store.connect(tmp_path / "t.db")
+    batch = store.BatchWriter(db, max_items=50, max_seconds=3600)
+    for n in range(3):
+        batch.begin()
+        try:
+            with store.transaction(db):
+                store.upsert_article(db, _article(n) | {"text": f"alpha{n} words"})
+                if n == 1:
+                    raise RuntimeError("this write fails")
+        except RuntimeError:
+            continue
+        batch.wrote(f"a{n}")
+    batch.begin()
+    with store.transaction(db):
+        store.upsert_article(db, _article(2) | {"text": "beta words"})
+    batch.wrote("a2 again")
+    assert db.execute("select count(*) from articles_search").fetchone()[0] == 0  # not yet
+    batch.flush()
+    assert _found(db, "alpha0") == ["https://e.example/0"]
+    assert _found(db, "alpha1") == [] and _found(db, "alpha2") == []
+    assert _found(db, "beta") == ["https://e.example/2"]
+    assert db.execute("select count(*) from articles_search").fetchone()[0] == 2
+    store.upsert_article(db, _article(3) | {"text": "gamma words"})  # no batch: written at once
+    assert _found(db, "gamma") == ["https://e.example/3"]
+
+
+def test_a_batch_whose_search_rows_fail_is_lost_whole(tmp_path: Path, monkeypatch) -> None:
+    import pipelines.store.writes as writes
+
+    db = store.connect(tmp_path / "t.db")
+    batch = store.BatchWriter(db, max_items=50, max_seconds=3600)
+
+    def full(_db: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(writes, "write_queued_search_rows", full)
+        for n in range(2):
+            batch.begin()
+            store.upsert_article(db, _article(n))
+            batch.wrote(f"a{n}")
+        try:
+            batch.flush()
+        except store.BatchLost as lost:
+            assert lost.labels == ["a0", "a1"]
+        else:
+            raise AssertionError("the batch should be lost")
+    assert not db.conn.in_transaction
+    assert db.execute("select count(*) from articles").fetchone()[0] == 0
+    batch.begin()  # the next batch queues and writes its rows again
+    store.upsert_article(db, _article(5) | {"text": "delta words"})
+    batch.wrote("a5")
+    batch.flush()
+    assert _found(db, "delta") == ["https://e.example/5"]
