@@ -156,7 +156,9 @@ class StreamWriter:
         """One transaction for the batch; acknowledged only once it is committed."""
         ids = [entry_id for entry_id, _ in entries]
         effects: list[tuple[str, Any]] = []
-        with store.transaction(self.db):  # BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error
+        # BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; the batch's search rows are
+        # written together before the commit (one FTS5 segment, not one per record)
+        with store.transaction(self.db), store.search_rows_at_commit(self.db):
             for entry_id, fields in entries:
                 if not fields or b"r" not in fields:
                     continue  # deleted while pending

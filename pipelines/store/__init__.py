@@ -24,6 +24,7 @@ from pipelines.store.db import (
     rebuild_search_index,
     refresh_search_index,
     schema_version,
+    search_rows_at_commit,
     transaction,
     unpack,
 )
@@ -82,7 +83,7 @@ __all__ = [
     "index_for_search", "interrupted_runs", "iter_rows", "known_pages", "last_success", "list_runs",
     "load_template", "mark_dead_runs", "mark_resumed", "migrate", "monitored_sites", "now_iso", "pack",
     "page_sites", "pages_for_warc", "rebuild_search_index", "recent_runs", "refresh_search_index", "reprocessable_urls",
-    "save_page", "save_template", "schema_version", "set_analysis", "set_duration", "set_kind",
+    "save_page", "save_template", "schema_version", "search_rows_at_commit", "set_analysis", "set_duration", "set_kind",
     "site_summary", "start_run", "stored_analysis", "stored_html", "template_pages", "transaction",
     "unpack", "update_run", "upsert_article",
 ]

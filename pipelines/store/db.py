@@ -454,6 +454,19 @@ def drop_queued_search_rows(db: sqlite_utils.Database) -> None:
     _queued_search.pop(db, None)
 
 
+@contextmanager
+def search_rows_at_commit(db: sqlite_utils.Database) -> Iterator[None]:
+    """Inside an open transaction: the search rows written in this block are queued and
+    written at its end (`queue_search_rows`), or dropped when it fails."""
+    queue_search_rows(db)
+    try:
+        yield
+    except BaseException:
+        drop_queued_search_rows(db)
+        raise
+    write_queued_search_rows(db)
+
+
 def index_for_search(db: sqlite_utils.Database, url: str, title: str | None, text: str | None) -> None:
     """(Re)write the normalised search row of one article (queued during a batch:
     `queue_search_rows`).

@@ -58,6 +58,8 @@ def test_writer_commits_then_acknowledges_and_deletes(redis_server: RedisServer,
     assert "122 records in 3 batches, 0 bad" in proc.stderr
     assert len(rows(db, "select url from articles")) == 120
     assert len(rows(db, "select url from pages where html is not null")) == 120  # bytes survive the trip
+    # each article's search row, written with its batch (queued to the commit)
+    assert len(rows(db, "select rowid from articles_search where articles_search match 'story'")) == 120
     run = rows(db, "select * from runs where id = ?", (run_id,))[0]
     assert (run["status"], run["articles_new"], run["pages_downloaded"], run["duration_s"]) == ("ok", 120, 120, 1.0)
     client = redis_server.client()
