@@ -97,7 +97,9 @@ def sample_memory(pid: int, db: Path | None, samples: list[Sample], stop: thread
 
 
 def checkpoints(samples: list[Sample], every: int) -> list[Sample]:
-    """The first sample at or past each multiple of `every` articles stored, and the last."""
+    """The first sample at or past each multiple of `every` articles stored, and the last
+    (samples taken after the crawl process ended are left out)."""
+    samples = [s for s in samples if s.main_rss]
     marks: list[Sample] = []
     goal = every
     for s in samples:
