@@ -153,8 +153,8 @@ def _names_site(h1: lxml.html.HtmlElement) -> bool:
     links = h1.findall(".//a")
     if len(links) != 1:
         return False
-    return links[0].get("rel") == "home" or urlsplit(links[0].get("href") or "").path in ("", "/") \
-        and bool(links[0].get("href"))
+    href = links[0].get("href")
+    return links[0].get("rel") == "home" or (bool(href) and urlsplit(href or "").path in ("", "/"))
 
 
 def _own_headline_links(meta: PageMeta) -> int:
@@ -172,17 +172,15 @@ def in_chrome(el: etree._Element) -> bool:
                for box in el.iterancestors())
 
 
-def _chrome_box(box: etree._Element, words: re.Pattern[str] | None) -> str:
-    """'tag' for navigation, menus and footers by tag or role (and asides, with `words`),
-    'class' for boxes whose class or id names them so, '' otherwise."""
+def _chrome_box(box: etree._Element, words: re.Pattern[str] | None) -> bool:
+    """Navigation, a menu or the footer, by tag, role, or class or id (and, given `words`,
+    asides and boxes so named)."""
     if box.tag in _CHROME_TAGS or box.get("role") in _CHROME_ROLES:
-        return "tag"
+        return True
     if words is not None and (box.tag == "aside" or box.get("role") == "complementary"):
-        return "tag"
+        return True
     key = f"{box.get('class') or ''} {box.get('id') or ''}"
-    if key.strip() and (_CHROME.search(key) or (words is not None and words.search(key))):
-        return "class"
-    return ""
+    return bool(key.strip()) and bool(_CHROME.search(key) or (words is not None and words.search(key)))
 
 
 def headline_in_article(meta: PageMeta) -> bool:
@@ -253,9 +251,9 @@ def count_headline_links(body: etree._Element, words: re.Pattern[str] | None = N
 
 
 def _in_chrome_box(el: etree._Element, words: re.Pattern[str] | None) -> bool:
+    """Climbing from `el`, a chrome box comes before the main column (or none does)."""
     for box in el.iterancestors():
-        how = _chrome_box(box, words)
-        if how:
+        if _chrome_box(box, words):
             return True
         if box.tag in ("main", "article") or box.get("role") == "main" or \
                 _MAIN.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
