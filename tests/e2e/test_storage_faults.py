@@ -17,7 +17,7 @@ import pytest
 
 from crawler.app.localserver import LocalSiteServer
 from pipelines import store
-from tests.helpers import DEMO_SITE, rows, tarikh, write_profile
+from tests.helpers import DEMO_SITE, rows, tarikh, tmpfs, write_profile
 
 ARTICLES = len(json.loads((DEMO_SITE / "manifest.json").read_text(encoding="utf-8"))["articles"])
 
@@ -113,18 +113,10 @@ def test_a_garbage_wal_file_is_ignored_and_nothing_is_lost(tmp_path: Path, crawl
 @pytest.fixture
 def read_only_mount(tmp_path: Path, crawled_db: Path) -> Iterator[Path]:
     """The crawled database on a read-only tmpfs (root only: skipped elsewhere, with the reason)."""
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "ro", "8m") as mount:
         shutil.copy(crawled_db, mount / "t.db")
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         yield mount / "t.db"
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_database_on_read_only_media_is_read_and_never_written(read_only_mount: Path,
