@@ -234,7 +234,8 @@ def weigh_by_layout(analysis: Analysis, template: SiteTemplate | None) -> list[D
                 seen += 1
         return i
 
-    below = {id(c) for c in texts if dateline(c, title_at + 1, reach(+1))}
+    below_end = reach(+1)
+    below = {id(c) for c in texts if dateline(c, title_at + 1, below_end)}
     # above the headline only the nearest date line is its dateline: one farther up, past a
     # breadcrumb or the menus, is the header's "today" even when its text changes every day
     above_at = next((i for i in range(title_at - 1, max(reach(-1), 0) - 1, -1)

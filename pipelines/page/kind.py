@@ -114,7 +114,9 @@ _INDEX_NAMES = frozenset({"index", "default", "home", "page", "archive", "archiv
 
 def text_size(text: str) -> int:
     """Characters, with a CJK character counted as the word it nearly is."""
-    return len(text) + (_CJK_WEIGHT - 1) * len(_CJK.findall(text)) if text else 0
+    if text.isascii():  # most blocks: no CJK to look for
+        return len(text)
+    return len(text) + (_CJK_WEIGHT - 1) * len(_CJK.findall(text))
 
 
 def article_url(url: str) -> bool:
