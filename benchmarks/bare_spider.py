@@ -19,8 +19,10 @@ class Bare(Spider):
     async def start(self):
         yield Request(self.sitemap, callback=self.parse_sitemap)
     def parse_sitemap(self, response):
-        for entry in Sitemap(response.body):
-            yield Request(entry["loc"], callback=self.parse)
+        sitemap = Sitemap(response.body)
+        follow = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse
+        for entry in sitemap:
+            yield Request(entry["loc"], callback=follow)
     def parse(self, response):
         self.pages += 1
 

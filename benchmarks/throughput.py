@@ -133,9 +133,18 @@ def build_real_site(root: Path, pages: int, per_listing: int = 50) -> int:
         links = "".join(f'<li><a href="{u}">story {u}</a></li>' for u in urls[j::listings])
         (root / "list" / f"{j}.html").write_text(
             f"<html><body><h1>Archive {j}</h1><ul>{links}</ul></body></html>", encoding="utf-8")
+    # As large sites do: sitemaps of at most the protocol's 50,000 URLs, under an index.
+    parts = [urls[k:k + 50_000] for k in range(0, len(urls), 50_000)]
+    xmlns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    for k, part in enumerate(parts):
+        (root / f"sitemap-{k}.xml").write_text(
+            f'<?xml version="1.0" encoding="UTF-8"?><urlset {xmlns}>'
+            + "".join(f"<url><loc>{{{{BASE}}}}{u}</loc></url>" for u in part) + "</urlset>",
+            encoding="utf-8")
     (root / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        + "".join(f"<url><loc>{{{{BASE}}}}{u}</loc></url>" for u in urls) + "</urlset>", encoding="utf-8")
+        f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {xmlns}>'
+        + "".join(f"<sitemap><loc>{{{{BASE}}}}/sitemap-{k}.xml</loc></sitemap>" for k in range(len(parts)))
+        + "</sitemapindex>", encoding="utf-8")
     return pages
 
 

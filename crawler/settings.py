@@ -49,5 +49,8 @@ TARIKH_DB = str(DEFAULT_DB)
 TARIKH_MODE = "crawl"
 TARIKH_WORKERS = 1
 TARIKH_MAX_DEPTH = 4
+# Pages found (sitemaps, listings, links) wait in the spider's compact frontier and reach
+# Scrapy's scheduler as it drains (crawler.frontier); off for a shared redis scheduler.
+TARIKH_FRONTIER = True
 LOG_FORMATTER = "crawler.logformat.TarikhLogFormatter"
 CONCURRENT_ITEMS = 8  # a page yields one item; Scrapy starts this many tasks per response

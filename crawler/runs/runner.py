@@ -267,6 +267,9 @@ def frontier_settings(redis_url: str, site: str, run_id: int, parts: int, thrott
         "SCHEDULER_PERSIST": True,  # one part closing must not flush the others' frontier
         "SCHEDULER_IDLE_BEFORE_CLOSE": 2,  # wait this long on an empty queue before closing
         "REDIS_URL": redis_url,
+        # Every part takes from the shared queue, so requests go there as soon as they are
+        # known, not held in one part's own frontier (crawler.frontier).
+        "TARIKH_FRONTIER": False,
     }
     base = Settings()
     base.setmodule("crawler.settings")

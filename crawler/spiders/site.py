@@ -20,7 +20,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +33,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.fetch_policy import FetchPolicy
+from crawler.frontier import Frontier, Planned
 from crawler.items import PageItem
 from crawler.profiles import SiteProfile, load_profile, zero_config_profile
 from crawler.state import CrawlState
@@ -105,6 +106,7 @@ class SiteSpider(Spider):
         self.fetch_policy = FetchPolicy.for_profile(profile)  # from_crawler applies the settings
         self.links = LinkExtractor(unique=True)  # skips images, archives, media by extension
         self._state: CrawlState | None = None
+        self.frontier: Frontier | None = None  # from_crawler attaches one, unless told not to
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -114,6 +116,9 @@ class SiteSpider(Spider):
         spider.fetch_policy = FetchPolicy.for_profile(
             spider.profile, block_private=None if block in (None, "") else crawler.settings.getbool(
                 "TARIKH_BLOCK_PRIVATE"))
+        if crawler.settings.getbool("TARIKH_FRONTIER", True):
+            spider.frontier = Frontier(target=2 * crawler.settings.getint("CONCURRENT_REQUESTS", 16))
+            spider.frontier.attach(crawler, spider.planned_request)
         robots_filter = RobotsErrors(spider._state.counters, quiet=crawler.settings.getbool("TARIKH_QUIET"))
         logging.getLogger(ROBOTS_LOGGER).addFilter(robots_filter)
         if robots_filter.quiet:
@@ -180,45 +185,54 @@ class SiteSpider(Spider):
             return
         try:
             sitemap = Sitemap(body)
-            listed = iter(sitemap)
-            entries = list(islice(listed, MAX_SITEMAP_ENTRIES))
-            excess = sum(1 for _ in listed)
+            kind = sitemap.type
         except Exception as exc:  # noqa: BLE001 - a broken sitemap is logged, the run goes on
             self.state.counters.error(f"bad sitemap {response.url}: {exc}")
             return
-        if excess:
-            logger.warning("%s lists %d entries more than the protocol's %d: not read",
-                           response.url, excess, MAX_SITEMAP_ENTRIES)
-            self.state.counters.skip(f"sitemap_over_{MAX_SITEMAP_ENTRIES}_entries", excess)
-        if not entries or sitemap.type not in ("sitemapindex", "urlset"):
-            if not guessed:
+        # Scrapy's Sitemap parses as it is iterated: entries are read one at a time (a
+        # 50,000-entry sitemap is never a list of dicts), and a sitemap broken half-way
+        # gives its first half and an error.
+        problems: list[str] = []
+        listed = _sitemap_entries(sitemap, problems)
+        first = next(listed, None)
+        if first is None or kind not in ("sitemapindex", "urlset"):
+            if problems:
+                self.state.counters.error(f"bad sitemap {response.url}: {problems[0]}")
+            elif not guessed:
                 self.state.counters.error(f"sitemap lists no URLs: {response.url}")
             return
-        if sitemap.type == "sitemapindex":
-            depth = response.meta.get(SITEMAP_DEPTH, 0)
-            if depth >= MAX_SITEMAP_DEPTH:
-                logger.warning("sitemap index %s is nested %d deep: its %d sitemaps are not read",
-                               response.url, depth, len(entries))
-                self.state.counters.skip("sitemap_nested_too_deep", len(entries))
-                return
-            for entry in entries:
-                lastmod = parse_timestamp(entry.get("lastmod"))
-                if self.state.since and lastmod and lastmod.date() < self.state.since:
-                    continue  # a child sitemap untouched since before the range holds only older URLs
-                yield self.request(entry["loc"], Fetch.SITEMAP, meta={SITEMAP_DEPTH: depth + 1})
-        else:
+        entries = islice(chain([first], listed), MAX_SITEMAP_ENTRIES)
+        if kind == "urlset":
             in_site = 0
             for entry in entries:
                 loc = entry.get("loc")
                 if not loc or not self.in_site(loc):
                     continue
                 in_site += 1
-                request = self.article_request(loc, lastmod=parse_timestamp(entry.get("lastmod")),
-                                               via="sitemap")
-                if request is not None:
-                    yield request
+                planned = self.plan_article(loc, lastmod=parse_timestamp(entry.get("lastmod")),
+                                            via="sitemap")
+                if planned is not None:
+                    yield from self.schedule(planned)
             if not in_site and not guessed:  # every URL elsewhere (a moved site?) or not http
                 self.state.counters.error(f"sitemap lists no URLs of this site: {response.url}")
+        elif (depth := response.meta.get(SITEMAP_DEPTH, 0)) >= MAX_SITEMAP_DEPTH:
+            skipped = sum(1 for _ in entries)
+            logger.warning("sitemap index %s is nested %d deep: its %d sitemaps are not read",
+                           response.url, depth, skipped)
+            self.state.counters.skip("sitemap_nested_too_deep", skipped)
+        else:
+            for entry in entries:
+                lastmod = parse_timestamp(entry.get("lastmod"))
+                if self.state.since and lastmod and lastmod.date() < self.state.since:
+                    continue  # a child sitemap untouched since before the range holds only older URLs
+                yield self.request(entry["loc"], Fetch.SITEMAP, meta={SITEMAP_DEPTH: depth + 1})
+        excess = sum(1 for _ in listed)
+        if excess:
+            logger.warning("%s lists %d entries more than the protocol's %d: not read",
+                           response.url, excess, MAX_SITEMAP_ENTRIES)
+            self.state.counters.skip(f"sitemap_over_{MAX_SITEMAP_ENTRIES}_entries", excess)
+        if problems:
+            self.state.counters.error(f"bad sitemap {response.url}: {problems[0]}")
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         body = response.body
@@ -252,9 +266,9 @@ class SiteSpider(Spider):
             in_site += 1
             when = item.xpath("./*[local-name()='updated' or local-name()='pubDate' "
                               "or local-name()='published']/text()").get()
-            request = self.article_request(link, lastmod=_feed_date(when), via="feed")
-            if request is not None:
-                yield request
+            planned = self.plan_article(link, lastmod=_feed_date(when), via="feed")
+            if planned is not None:
+                yield from self.schedule(planned)
         if not in_site:
             self.state.counters.error(f"feed lists no items of this site: {response.url}")
 
@@ -295,7 +309,7 @@ class SiteSpider(Spider):
         page whose articles are all known (or all older than a backfill's range) does not
         lead down its pagination."""
         links = [lk for lk in self.links.extract_links(response) if self.in_site(lk.url)]
-        article_requests: list[Request] = []
+        articles: list[Planned] = []
         unknown: list[str] = []
         pagination: list[str] = []
         listings: list[str] = []
@@ -305,16 +319,17 @@ class SiteSpider(Spider):
             kind = self.profile.is_article_url(url)
             if kind:
                 any_article = True
-                request = self.article_request(url, via="listing", depth=depth + 1)
-                if request is not None:
+                planned = self.plan_article(url, via="listing", depth=depth + 1)
+                if planned is not None:
                     all_done = False
-                    article_requests.append(request)
+                    articles.append(planned)
             elif self.profile.is_listing_url(url) or kind is None:
                 is_pagination = bool(
                     PAGINATION_URL.search(url) or PAGINATION_TEXT.match(link.text or "")
                 )
                 (pagination if is_pagination else (listings if kind is False else unknown)).append(url)
-        yield from article_requests
+        for planned in articles:
+            yield from self.schedule(planned)
         stop_pagination = any_article and all_done
         if stop_pagination:
             self.state.counters.skip("pagination_not_followed")
@@ -324,11 +339,11 @@ class SiteSpider(Spider):
         if depth + 1 <= max_depth:
             for url in unknown:
                 if self.state.should_fetch_unknown(url):
-                    yield self.request(url, Fetch.PAGE, depth=depth + 1)
+                    yield from self.schedule(Planned(url, Fetch.PAGE, depth + 1, "link", None))
 
-    def article_request(
+    def plan_article(
         self, url: str, *, lastmod: datetime | None = None, via: str, depth: int = 1
-    ) -> Request | None:
+    ) -> Planned | None:
         """Decide whether one article URL is worth a download in this run."""
         state = self.state
         if state.since is not None:
@@ -343,8 +358,26 @@ class SiteSpider(Spider):
         headers = state.revalidation_headers(key, lastmod)
         if headers is None:
             return None  # stored and fresh: the database is the record of what was seen
-        return self.request(url, Fetch.ARTICLE, depth=depth, headers=headers,
-                            meta={"via": via, "handle_httpstatus_list": [304]})
+        return Planned(url, Fetch.ARTICLE, depth, via, headers or None)
+
+    def article_request(self, url: str, *, lastmod: datetime | None = None, via: str,
+                        depth: int = 1) -> Request | None:
+        planned = self.plan_article(url, lastmod=lastmod, via=via, depth=depth)
+        return None if planned is None else self.planned_request(planned)
+
+    def planned_request(self, planned: Planned) -> Request:
+        if planned.kind == Fetch.PAGE:
+            return self.request(planned.url, Fetch.PAGE, depth=planned.depth)
+        return self.request(planned.url, Fetch.ARTICLE, depth=planned.depth, headers=planned.headers,
+                            meta={"via": planned.via, "handle_httpstatus_list": [304]})
+
+    def schedule(self, planned: Planned) -> Iterator[Request]:
+        """Into the frontier, which hands it to the scheduler when there is room; without one
+        (a shared redis scheduler), straight to Scrapy."""
+        if self.frontier is None:
+            yield self.planned_request(planned)
+        else:
+            self.frontier.push(planned)
 
     def request(self, url: str, kind: Fetch, *, priority: int | None = None, depth: int | None = None,
                 headers: dict[str, str] | None = None, meta: dict[str, Any] | None = None) -> Request:
@@ -430,6 +463,15 @@ class RobotsErrors(logging.Filter):
         self.counters.error(f"{type(exc).__name__} {parts.scheme}://{parts.netloc}/robots.txt")
         record.exc_info = record.exc_text = None  # the message names the failure
         return not self.quiet
+
+
+def _sitemap_entries(sitemap: Sitemap, problems: list[str]) -> Iterator[dict[str, Any]]:
+    """The sitemap's entries until the end, or until its XML breaks (the reason goes into
+    `problems`: what was read before stands)."""
+    try:
+        yield from sitemap
+    except Exception as exc:  # noqa: BLE001 - lxml raises several types on broken XML
+        problems.append(str(exc) or type(exc).__name__)
 
 
 def _is_html(response: TextResponse) -> bool:

@@ -4,6 +4,7 @@ what each component gives for a given input, with a real SQLite file behind the 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem, StoredArticle
 from crawler.profiles import profile_from_dict
-from crawler.spiders.site import KIND, LINK_DEPTH, Fetch, SiteSpider
+from crawler.spiders.site import KIND, LINK_DEPTH, Fetch, SiteSpider, _sitemap_entries
 from crawler.state import CrawlState
 from pipelines import store
 from pipelines.extract_text import ExtractPipeline
@@ -145,3 +146,18 @@ def test_a_body_selector_that_matches_nothing_is_reported(tmp_path: Path, caplog
     with caplog.at_level("WARNING"):
         extract.close_spider()
     assert "matched nothing on 1 of 1 pages" in caplog.text
+
+
+def test_a_sitemap_broken_half_way_keeps_what_was_read_and_says_why() -> None:
+    """Scrapy's Sitemap parses as it is iterated, so its XML can break after some entries: those
+    stand, and the reason is kept for the run's error."""
+    class BreaksAfterTwo:
+        def __iter__(self) -> Iterator[dict[str, str]]:
+            yield {"loc": "https://news.example/a"}
+            yield {"loc": "https://news.example/b"}
+            raise ValueError("unexpected end of the XML")
+
+    problems: list[str] = []
+    read = list(_sitemap_entries(BreaksAfterTwo(), problems))  # type: ignore[arg-type]
+    assert [e["loc"] for e in read] == ["https://news.example/a", "https://news.example/b"]
+    assert problems == ["unexpected end of the XML"]

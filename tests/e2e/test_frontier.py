@@ -1,0 +1,60 @@
+"""The frontier (crawler.frontier): a sitemap of many URLs reaches Scrapy's scheduler a few
+dozen requests at a time, and every URL is still fetched and stored once."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler.app.localserver import LocalSiteServer
+from crawler.app.sitegen import SiteManifest, generate_site, write_sitemap
+from tests.helpers import rows, tarikh, write_profile
+
+ARTICLES = 400
+#: `--no-throttle` runs 32 requests at once; the frontier keeps twice that in the scheduler.
+TARGET = 64
+PROBE = json.dumps({"tests.e2e.scheduler_probe.SchedulerProbe": 900})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteManifest:
+    root = tmp_path_factory.mktemp("frontier") / "site"
+    return generate_site(root, language="en", n_articles=ARTICLES, style=1, seed=3)
+
+
+def crawl(tmp_path: Path, manifest: SiteManifest, *settings: str) -> tuple[set[str], int, str]:
+    """Crawl the site from its sitemap alone: the paths stored, the most requests Scrapy's
+    scheduler held at once, the crawl's log."""
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    db, probe, log = tmp_path / "t.db", tmp_path / "probe", tmp_path / "crawl.log"
+    with LocalSiteServer(Path(manifest.root)) as server:
+        write_sitemap(manifest, server.base_url)
+        write_profile(sites / "big.toml", name="big", base=server.base_url, start=(),
+                      article_pattern=r"/\d{4}/\d{2}/[^/]+\.html$", listing_pattern=r"^$")
+        tarikh("crawl", "big", "--db", str(db), "--no-throttle", "--log-file", str(log),
+               "-s", f"EXTENSIONS={PROBE}", "-s", f"PROBE_FILE={probe}", *settings,
+               env={"TARIKH_SITES": str(sites)}, timeout=300)
+    stored = {"/" + r["url"].split("/", 3)[3] for r in rows(db, "select url from articles")}
+    return stored, int(probe.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
+
+
+def test_a_large_sitemap_reaches_the_scheduler_a_few_dozen_at_a_time(
+        tmp_path: Path, site: SiteManifest) -> None:
+    stored, most_scheduled, log = crawl(tmp_path, site)
+    assert stored == {a.path for a in site.articles}
+    assert most_scheduled <= TARGET + 1  # + the sitemap's own request
+    peak = re.search(r"'tarikh/frontier_peak': (\d+)", log)
+    assert peak is not None and int(peak.group(1)) >= ARTICLES - TARGET  # the rest waited here
+
+
+def test_without_the_frontier_the_whole_sitemap_is_scheduled_at_once(
+        tmp_path: Path, site: SiteManifest) -> None:
+    """What the frontier prevents (and what a shared redis scheduler needs): the same crawl
+    with TARIKH_FRONTIER off fills the scheduler with the sitemap as fast as it is read."""
+    stored, most_scheduled, _ = crawl(tmp_path, site, "-s", "TARIKH_FRONTIER=False")
+    assert stored == {a.path for a in site.articles}
+    assert most_scheduled > 3 * TARGET
