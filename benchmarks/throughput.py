@@ -43,20 +43,31 @@ from crawler.app.sitegen import generate_site, write_sitemap
 BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
 
 
-def tree_rss(proc: psutil.Process) -> tuple[int, int]:
+def tree_rss(proc: psutil.Process) -> tuple[int, int, int]:
     """RSS of the crawl process, and of everything under it (the forkserver, the extraction
-    workers, multiprocessing's resource tracker)."""
-    main = others = 0
+    workers, multiprocessing's resource tracker); and the PSS of them all. Summed RSS counts
+    the pages the forked processes share once per process; PSS divides each shared page among
+    its sharers, so it is what the crawl really holds."""
+    main = others = pss = 0
     try:
         main = proc.memory_info().rss
+        pss = _pss(proc)
         for p in proc.children(recursive=True):
             try:
                 others += p.memory_info().rss
+                pss += _pss(p)
             except psutil.Error:
                 pass
     except psutil.Error:
         pass
-    return main, others
+    return main, others, pss
+
+
+def _pss(proc: psutil.Process) -> int:
+    try:
+        return int(getattr(proc.memory_full_info(), "pss", 0))
+    except (psutil.AccessDenied, AttributeError):
+        return 0
 
 
 class Sample(NamedTuple):
@@ -64,6 +75,7 @@ class Sample(NamedTuple):
     stored: int
     main_rss: int
     worker_rss: int
+    pss: int = 0
 
     @property
     def rss(self) -> int:
@@ -77,7 +89,7 @@ def sample_memory(pid: int, db: Path | None, samples: list[Sample], stop: thread
     proc = psutil.Process(pid)
     t0 = time.monotonic()
     while not stop.is_set():
-        main, others = tree_rss(proc)
+        main, others, pss = tree_rss(proc)
         try:
             for p in [proc, *proc.children(recursive=True)]:
                 t = p.cpu_times()
@@ -92,7 +104,7 @@ def sample_memory(pid: int, db: Path | None, samples: list[Sample], stop: thread
                 conn.close()
             except sqlite3.Error:
                 pass
-        samples.append(Sample(time.monotonic() - t0, stored, main, others))
+        samples.append(Sample(time.monotonic() - t0, stored, main, others, pss))
         stop.wait(0.5)
 
 
@@ -222,10 +234,13 @@ def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, 
     every = args.rss_every or max(1, args.pages // 10)
     print(f"RSS as the crawl grows (every {every:,} articles stored; workers: the forkserver, "
           "the extraction workers and the resource tracker):")
-    print(f"  {'stored':>8} {'seconds':>8} {'crawler':>9} {'workers':>9} {'total':>9}")
+    print(f"  {'stored':>8} {'seconds':>8} {'crawler':>9} {'workers':>9} {'total':>9} {'PSS':>9}")
     for s in checkpoints(samples, every):
         print(f"  {s.stored:>8,} {s.seconds:>8.0f} {s.main_rss / 2**20:>5.0f} MiB "
-              f"{s.worker_rss / 2**20:>5.0f} MiB {s.rss / 2**20:>5.0f} MiB")
+              f"{s.worker_rss / 2**20:>5.0f} MiB {s.rss / 2**20:>5.0f} MiB {s.pss / 2**20:>5.0f} MiB")
+    if samples:
+        print(f"peak PSS    : {max(s.pss for s in samples) / 2**20:.0f} MiB (crawl process and workers, "
+              "shared pages counted once)")
     return Result(stored / duration, main_cpu / stored * 1000, worker_cpu / stored * 1000,
                   peak.rss if peak is not None else 0)
 

@@ -81,9 +81,14 @@ class Frontier:
         crawler.signals.connect(self._on_left, signal=signals.request_reached_downloader)
         crawler.signals.connect(self._on_scheduler_empty, signal=signals.scheduler_empty)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
-        crawler.signals.connect(
-            lambda **_: crawler.stats.set_value("tarikh/frontier_peak", self.peak),
-            signal=signals.spider_closed, weak=False)
+        crawler.signals.connect(lambda **_: self._report(crawler.stats), signal=signals.spider_closed,
+                                weak=False)
+
+    def _report(self, stats: Any) -> None:
+        """Its largest size, and what still waited when the run ended (a time or item limit):
+        the next run finds those URLs again and fetches them."""
+        stats.set_value("tarikh/frontier_peak", self.peak)
+        stats.set_value("tarikh/frontier_left", len(self._waiting))
 
     def top_up(self) -> int:
         """Move entries into the scheduler until it holds `target` of ours; returns how many."""

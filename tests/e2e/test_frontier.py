@@ -25,18 +25,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteManifest:
     return generate_site(root, language="en", n_articles=ARTICLES, style=1, seed=3)
 
 
-def crawl(tmp_path: Path, manifest: SiteManifest, *settings: str) -> tuple[set[str], int, str]:
+def crawl(tmp_path: Path, manifest: SiteManifest, *extra: str) -> tuple[set[str], int, str]:
     """Crawl the site from its sitemap alone: the paths stored, the most requests Scrapy's
-    scheduler held at once, the crawl's log."""
+    scheduler held at once, the crawl's log (a run again adds to the same database)."""
     sites = tmp_path / "sites"
-    sites.mkdir()
+    sites.mkdir(exist_ok=True)
     db, probe, log = tmp_path / "t.db", tmp_path / "probe", tmp_path / "crawl.log"
+    log.unlink(missing_ok=True)
     with LocalSiteServer(Path(manifest.root)) as server:
         write_sitemap(manifest, server.base_url)
         write_profile(sites / "big.toml", name="big", base=server.base_url, start=(),
                       article_pattern=r"/\d{4}/\d{2}/[^/]+\.html$", listing_pattern=r"^$")
         tarikh("crawl", "big", "--db", str(db), "--no-throttle", "--log-file", str(log),
-               "-s", f"EXTENSIONS={PROBE}", "-s", f"PROBE_FILE={probe}", *settings,
+               "-s", f"EXTENSIONS={PROBE}", "-s", f"PROBE_FILE={probe}", *extra,
                env={"TARIKH_SITES": str(sites)}, timeout=300)
     stored = {"/" + r["url"].split("/", 3)[3] for r in rows(db, "select url from articles")}
     return stored, int(probe.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
@@ -47,8 +48,23 @@ def test_a_large_sitemap_reaches_the_scheduler_a_few_dozen_at_a_time(
     stored, most_scheduled, log = crawl(tmp_path, site)
     assert stored == {a.path for a in site.articles}
     assert most_scheduled <= TARGET + 1  # + the sitemap's own request
-    peak = re.search(r"'tarikh/frontier_peak': (\d+)", log)
-    assert peak is not None and int(peak.group(1)) >= ARTICLES - TARGET  # the rest waited here
+    assert stat(log, "frontier_peak") >= ARTICLES - TARGET  # the rest waited there
+    assert stat(log, "frontier_left") == 0
+
+
+def test_what_a_budget_left_in_the_frontier_the_next_run_fetches(
+        tmp_path: Path, site: SiteManifest) -> None:
+    first, _, log = crawl(tmp_path, site, "--max-pages", "40")
+    left = stat(log, "frontier_left")
+    assert len(first) < ARTICLES and left > 0
+    everything, _, _ = crawl(tmp_path, site)
+    assert everything == {a.path for a in site.articles}
+
+
+def stat(log: str, name: str) -> int:
+    found = re.search(rf"'tarikh/{name}': (\d+)", log)
+    assert found is not None, f"no tarikh/{name} in the crawl's stats"
+    return int(found.group(1))
 
 
 def test_without_the_frontier_the_whole_sitemap_is_scheduled_at_once(
