@@ -170,7 +170,7 @@ def crawl_stats(log: Path) -> dict[str, float]:
 
 #: In-process stages (the crawl's main process); the others run in the extraction workers.
 MAIN_STEPS = ("furniture", "date_pick", "record", "store")
-WORKER_STEPS = ("compress", "parse", "metadata", "date_candidates", "extract")
+WORKER_STEPS = ("compress", "decode", "parse", "metadata", "date_candidates", "extract")
 
 
 class Result(NamedTuple):

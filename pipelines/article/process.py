@@ -27,7 +27,7 @@ from pipelines.page.extract import ExtractedPage, ExtractionRules, extract
 from pipelines.page.furniture import SiteTemplate, is_generic_furniture, strip_furniture
 from pipelines.page.language import detect_language
 from pipelines.page.metadata import read_metadata
-from pipelines.page.parse import flatten_deep, parse_html
+from pipelines.page.parse import flatten_deep, parse_prepared, prepare_html
 from pipelines.page.select import select_texts
 from pipelines.page.textpage import extract_text_page
 
@@ -93,8 +93,11 @@ def analyse_html(
     if looks_binary(body):
         raise ValueError("binary content, not an HTML page")
     clock = time.thread_time
+    start = clock()
+    raw = prepare_html(body, encoding=encoding)
     t0 = clock()
-    tree = parse_html(body, encoding=encoding)
+    tree = parse_prepared(raw)
+    del raw
     t1 = clock()
     meta = read_metadata(tree, url)  # one pass, shared by dates and text
     t2 = clock()
@@ -109,8 +112,8 @@ def analyse_html(
         page = extract(tree, url, rules=rules, meta=meta)
     t4 = clock()
     return Analysis(page=page, candidates=candidates,
-                    cpu={"parse": t1 - t0, "metadata": t2 - t1, "date_candidates": t3 - t2,
-                         "extract": t4 - t3})
+                    cpu={"decode": t0 - start, "parse": t1 - t0, "metadata": t2 - t1,
+                         "date_candidates": t3 - t2, "extract": t4 - t3})
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])

@@ -105,6 +105,11 @@ def test_pipelines_turn_a_page_into_a_stored_article(tmp_path: Path) -> None:
     text = db.execute("select text from articles").fetchone()[0]
     assert "eighteen months" in text and "Copyright" not in text and "World" not in text
     assert crawler.stats.get_value("tarikh/store_article/new") == 1
+    # every stage's CPU time is in the stats (benchmarks/throughput.py prints them per page)
+    steps = ("decode", "parse", "metadata", "date_candidates", "extract", "compress",
+             "furniture", "date_pick", "record", "store")
+    assert {s: crawler.stats.get_value(f"tarikh/cpu_ms/{s}") is not None for s in steps} == \
+        dict.fromkeys(steps, True)
 
 
 def test_a_page_that_fails_extraction_is_kept_raw_and_dropped(tmp_path: Path) -> None:
