@@ -49,6 +49,7 @@ class Frontier:
         self._urls: set[str] = set()  # URLs waiting here: a page listed twice is held once
         self._scheduled = 0  # frontier requests now in the scheduler
         self.peak = 0
+        self._filling = False
         self._crawl: Callable[[Request], None] | None = None
         self._build: Callable[[Planned], Request] | None = None
 
@@ -92,16 +93,22 @@ class Frontier:
 
     def top_up(self) -> int:
         """Move entries into the scheduler until it holds `target` of ours; returns how many."""
-        if self._crawl is None or self._build is None:
+        if self._crawl is None or self._build is None or self._filling:
+            # Not re-entered: a request the duplicate filter drops calls back in here from
+            # inside `crawl`, and a run of such drops would recurse once per entry.
             return 0
         moved = 0
-        while self._scheduled < self.target and self._waiting:
-            planned = self.take()
-            assert planned is not None
-            request = self._build(planned)
-            request.meta[FROM_FRONTIER] = True
-            self._crawl(request)  # request_scheduled counts it
-            moved += 1
+        self._filling = True
+        try:
+            while self._scheduled < self.target and self._waiting:
+                planned = self.take()
+                assert planned is not None
+                request = self._build(planned)
+                request.meta[FROM_FRONTIER] = True
+                self._crawl(request)  # request_scheduled counts it
+                moved += 1
+        finally:
+            self._filling = False
         return moved
 
     def _on_scheduled(self, request: Request, **_: Any) -> None:
