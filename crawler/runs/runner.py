@@ -23,6 +23,7 @@ from crawler.runs.verdict import EXIT_CANNOT_RUN, verdict
 from crawler.spiders.site import SiteSpider
 from crawler.state import optional_day
 from pipelines import store
+from pipelines.article.pool import bound_heap
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,7 @@ def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCoun
     """One Scrapy crawl: its counters, why it ended, its duration. A stage (or the spider)
     that failed to start ends it as 'start_failed' — nothing was crawled, never 'ok'; a
     database that took no more writes as 'store_failed'; a budget reached is a normal end."""
+    bound_heap()  # a crawl holds many page bodies in flight, with or without workers
     process = CrawlerProcess(settings)
     signal_log = logging.getLogger("scrapy.utils.signal")  # where Scrapy logs handler errors
     if not any(isinstance(f, _ScrapyStartFailureNoise) for f in signal_log.filters):
