@@ -360,12 +360,8 @@ class SiteSpider(Spider):
             return None  # stored and fresh: the database is the record of what was seen
         return Planned(url, Fetch.ARTICLE, depth, via, headers or None)
 
-    def article_request(self, url: str, *, lastmod: datetime | None = None, via: str,
-                        depth: int = 1) -> Request | None:
-        planned = self.plan_article(url, lastmod=lastmod, via=via, depth=depth)
-        return None if planned is None else self.planned_request(planned)
-
     def planned_request(self, planned: Planned) -> Request:
+        """The request of a frontier entry (built when the scheduler has room for it)."""
         if planned.kind == Fetch.PAGE:
             return self.request(planned.url, Fetch.PAGE, depth=planned.depth)
         return self.request(planned.url, Fetch.ARTICLE, depth=planned.depth, headers=planned.headers,

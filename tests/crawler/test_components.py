@@ -59,8 +59,9 @@ def test_spider_owns_a_typed_state_with_the_profiles_site_context(tmp_path: Path
 
 def test_every_request_carries_its_kind_callback_and_link_depth(tmp_path: Path) -> None:
     spider = make_spider(tmp_path)
-    request = spider.article_request("https://news.example/2021/03/harbour-bridge", via="sitemap")
-    assert request is not None
+    planned = spider.plan_article("https://news.example/2021/03/harbour-bridge", via="sitemap")
+    assert planned is not None
+    request = spider.planned_request(planned)
     assert request.meta[KIND] == Fetch.ARTICLE and request.meta[LINK_DEPTH] == 1
     assert request.callback == spider.parse_article and request.errback == spider.on_error
     assert spider.request("https://news.example/sitemap.xml", Fetch.SITEMAP).priority == 20
@@ -68,9 +69,9 @@ def test_every_request_carries_its_kind_callback_and_link_depth(tmp_path: Path) 
 
 def test_backfill_skips_a_url_dated_outside_its_range_before_fetching(tmp_path: Path) -> None:
     spider = make_spider(tmp_path, TARIKH_SINCE="2021-01-01", TARIKH_UNTIL="2021-12-31")
-    assert spider.article_request("https://news.example/2019/05/old-story", via="sitemap") is None
+    assert spider.plan_article("https://news.example/2019/05/old-story", via="sitemap") is None
     assert spider.state.counters.skipped_reasons == {"out_of_range_by_url": 1}
-    assert spider.article_request("https://news.example/2021/05/new-story", via="sitemap") is not None
+    assert spider.plan_article("https://news.example/2021/05/new-story", via="sitemap") is not None
 
 
 def test_a_stored_article_is_not_requested_again(tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_a_stored_article_is_not_requested_again(tmp_path: Path) -> None:
                               "title": "t", "text": "x", "fetched_at": "2099-01-01T00:00:00Z"})
     db.conn.close()
     spider = make_spider(tmp_path)
-    assert spider.article_request("https://news.example/2021/03/harbour-bridge", via="listing") is None
+    assert spider.plan_article("https://news.example/2021/03/harbour-bridge", via="listing") is None
     assert spider.state.counters.skipped_reasons == {"already_stored": 1}
 
 
