@@ -18,12 +18,15 @@ runs without a frontier (`TARIKH_FRONTIER = False`).
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
+
+logger = logging.getLogger(__name__)
 
 #: Request meta key: the request came out of the frontier (its copies — retries, redirects —
 #: carry it too, so every scheduling of one is matched by its leaving the scheduler).
@@ -103,7 +106,11 @@ class Frontier:
             while self._scheduled < self.target and self._waiting:
                 planned = self.take()
                 assert planned is not None
-                request = self._build(planned)
+                try:
+                    request = self._build(planned)
+                except ValueError as exc:  # a URL Scrapy refuses: said, and the next one
+                    logger.warning("not fetched (%s): %s", exc, planned.url)
+                    continue
                 request.meta[FROM_FRONTIER] = True
                 self._crawl(request)  # request_scheduled counts it
                 moved += 1

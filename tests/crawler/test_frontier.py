@@ -94,3 +94,14 @@ def test_an_idle_spider_is_kept_open_while_entries_wait() -> None:
     results = crawler.signals.send_catch_log(signals.spider_idle, spider=None)
     assert any("DontCloseSpider" in repr(r) for _, r in results)
     assert [r.url for r in crawler.engine.queue] == [planned(2).url]
+
+
+def test_an_entry_scrapy_refuses_is_logged_and_the_next_one_goes_in(
+        caplog: pytest.LogCaptureFixture) -> None:
+    crawler = Crawler()
+    frontier = Frontier(target=1)
+    frontier.attach(crawler, lambda p: Request(p.url))
+    frontier.push(Planned("no scheme at all", "article", 1, "listing", None))
+    frontier.push(planned(1))
+    assert [r.url for r in crawler.engine.queue] == [planned(1).url]
+    assert "not fetched" in caplog.text and "no scheme at all" in caplog.text
