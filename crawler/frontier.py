@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 #: Request meta key: the request came out of the frontier (its copies — retries, redirects —
 #: carry it too, so every scheduling of one is matched by its leaving the scheduler).
 FROM_FRONTIER = "tarikh_frontier"
+#: Request meta key: a child sitemap of an index, held here until the pages wait low.
+HELD_SITEMAP = "tarikh_held_sitemap"
 
 
 class Planned(NamedTuple):
@@ -44,7 +46,12 @@ class Planned(NamedTuple):
 
 
 class Frontier:
-    """FIFO of planned pages; `attach` makes it keep about `target` of them in the scheduler."""
+    """FIFO of planned pages; `attach` makes it keep about `target` of them in the scheduler.
+
+    The child sitemaps of a sitemap index wait here too, and one is fetched only when the
+    pages waiting run low and no other held sitemap is being read: a site that lists millions
+    of URLs in a thousand sitemaps holds one sitemap's entries at a time, not all of them.
+    """
 
     def __init__(self, target: int) -> None:
         self.target = max(1, target)
@@ -53,6 +60,8 @@ class Frontier:
         self._scheduled = 0  # frontier requests now in the scheduler
         self.peak = 0
         self._filling = False
+        self._sitemaps: deque[Request] = deque()  # held child sitemaps (few: one per file)
+        self._sitemaps_out = 0  # held sitemaps sent and not yet read
         self._crawl: Callable[[Request], None] | None = None
         self._build: Callable[[Planned], Request] | None = None
 
@@ -69,6 +78,19 @@ class Frontier:
         self.top_up()
         return True
 
+    def hold_sitemap(self, request: Request) -> None:
+        """A child sitemap: fetched when the pages waiting here run low."""
+        request.meta[HELD_SITEMAP] = True
+        self._sitemaps.append(request)
+        self.top_up()
+
+    def sitemap_read(self, meta: dict[str, Any]) -> None:
+        """The spider read (or failed to fetch) a sitemap; if it was a held one (its request's
+        `meta` says), room for the next."""
+        if meta.get(HELD_SITEMAP):
+            self._sitemaps_out = max(0, self._sitemaps_out - 1)
+            self.top_up()
+
     def take(self) -> Planned | None:
         if not self._waiting:
             return None
@@ -81,7 +103,7 @@ class Frontier:
         self._build = build
         self._crawl = lambda request: crawler.engine.crawl(request)
         crawler.signals.connect(self._on_scheduled, signal=signals.request_scheduled)
-        crawler.signals.connect(self._on_left, signal=signals.request_dropped)
+        crawler.signals.connect(self._on_dropped, signal=signals.request_dropped)
         crawler.signals.connect(self._on_left, signal=signals.request_reached_downloader)
         crawler.signals.connect(self._on_scheduler_empty, signal=signals.scheduler_empty)
         crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
@@ -93,6 +115,7 @@ class Frontier:
         the next run finds those URLs again and fetches them."""
         stats.set_value("tarikh/frontier_peak", self.peak)
         stats.set_value("tarikh/frontier_left", len(self._waiting))
+        stats.set_value("tarikh/frontier_sitemaps_left", len(self._sitemaps))
 
     def top_up(self) -> int:
         """Move entries into the scheduler until it holds `target` of ours; returns how many."""
@@ -114,6 +137,10 @@ class Frontier:
                 request.meta[FROM_FRONTIER] = True
                 self._crawl(request)  # request_scheduled counts it
                 moved += 1
+            if self._sitemaps and not self._sitemaps_out and len(self._waiting) < self.target:
+                self._sitemaps_out += 1
+                self._crawl(self._sitemaps.popleft())
+                moved += 1
         finally:
             self._filling = False
         return moved
@@ -128,6 +155,11 @@ class Frontier:
             self._scheduled = max(0, self._scheduled - 1)
         self.top_up()
 
+    def _on_dropped(self, request: Request, **_: Any) -> None:
+        if request.meta.get(HELD_SITEMAP):  # a sitemap listed twice: it will not be read
+            self._sitemaps_out = max(0, self._sitemaps_out - 1)
+        self._on_left(request)
+
     def _on_scheduler_empty(self, **_: Any) -> None:
         # The scheduler holds nothing, whatever the count says (a request another handler
         # refused at scheduling was counted and never queued).
@@ -135,7 +167,9 @@ class Frontier:
         self.top_up()
 
     def _on_idle(self, **_: Any) -> None:
-        if self._waiting:
-            self._scheduled = 0
+        # Nothing is in flight: whatever the counts say (a request refused by a downloader
+        # middleware is never answered), the next entries go now.
+        if self._waiting or self._sitemaps:
+            self._scheduled = self._sitemaps_out = 0
             self.top_up()
             raise DontCloseSpider

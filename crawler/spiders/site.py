@@ -175,6 +175,13 @@ class SiteSpider(Spider):
         """A sitemap or sitemap index. One that yields nothing (garbage, a gzip that is not
         one, a DTD that stops the parser, an empty list) is an error of the run, not a
         silent success; only zero-config's guessed /sitemap.xml may be missing."""
+        try:
+            yield from self._read_sitemap(response)
+        finally:  # its entries are in the frontier now: the next held sitemap may come
+            if self.frontier is not None:
+                self.frontier.sitemap_read(response.meta)
+
+    def _read_sitemap(self, response: Response) -> Iterator[Request]:
         guessed = bool(response.meta.get(GUESSED))
         body = self._sitemap_body(response)
         if body is None:
@@ -225,7 +232,11 @@ class SiteSpider(Spider):
                 lastmod = parse_timestamp(entry.get("lastmod"))
                 if self.state.since and lastmod and lastmod.date() < self.state.since:
                     continue  # a child sitemap untouched since before the range holds only older URLs
-                yield self.request(entry["loc"], Fetch.SITEMAP, meta={SITEMAP_DEPTH: depth + 1})
+                child = self.request(entry["loc"], Fetch.SITEMAP, meta={SITEMAP_DEPTH: depth + 1})
+                if self.frontier is None:
+                    yield child
+                else:
+                    self.frontier.hold_sitemap(child)
         excess = sum(1 for _ in listed)
         if excess:
             logger.warning("%s lists %d entries more than the protocol's %d: not read",
@@ -414,6 +425,8 @@ class SiteSpider(Spider):
         """Dead links, 500s, timeouts, DNS errors: logged and counted, the run goes on."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if self.frontier is not None and request is not None:
+            self.frontier.sitemap_read(request.meta)
         if failure.check(HttpError):
             status = failure.value.response.status
             meta = request.meta if request is not None else {}

@@ -105,3 +105,35 @@ def test_an_entry_scrapy_refuses_is_logged_and_the_next_one_goes_in(
     frontier.push(planned(1))
     assert [r.url for r in crawler.engine.queue] == [planned(1).url]
     assert "not fetched" in caplog.text and "no scheme at all" in caplog.text
+
+
+def sitemap(i: int) -> Request:
+    return Request(f"https://news.example/sitemap-{i}.xml")
+
+
+def test_child_sitemaps_are_fetched_one_at_a_time_as_the_pages_run_low() -> None:
+    """An index of many sitemaps must not put every sitemap's entries in memory at once."""
+    frontier, crawler = attached(target=2)
+    for i in range(3):
+        frontier.hold_sitemap(sitemap(i))
+    assert [r.url for r in crawler.engine.queue] == [sitemap(0).url]  # one, not three
+    crawler.engine.download_one()
+    for i in range(5):  # sitemap 0 is read: its entries arrive
+        frontier.push(planned(i))
+    frontier.sitemap_read({"tarikh_held_sitemap": True})
+    assert sitemap(1).url not in [r.url for r in crawler.engine.queue]  # 3 still wait
+    while crawler.engine.queue:
+        crawler.engine.download_one()
+    assert sitemap(1).url in crawler.engine.seen and sitemap(2).url not in crawler.engine.seen
+
+
+def test_a_held_sitemap_whose_read_was_never_reported_is_released_when_idle() -> None:
+    """A request a downloader middleware refuses is never answered: the idle spider sends the
+    next sitemap anyway."""
+    frontier, crawler = attached(target=2)
+    frontier.hold_sitemap(sitemap(0))
+    frontier.hold_sitemap(sitemap(1))
+    crawler.engine.queue.clear()  # sitemap 0 vanished without a word
+    results = crawler.signals.send_catch_log(signals.spider_idle, spider=None)
+    assert any("DontCloseSpider" in repr(r) for _, r in results)
+    assert [r.url for r in crawler.engine.queue] == [sitemap(1).url]

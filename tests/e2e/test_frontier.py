@@ -25,7 +25,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteManifest:
     return generate_site(root, language="en", n_articles=ARTICLES, style=1, seed=3)
 
 
-def crawl(tmp_path: Path, manifest: SiteManifest, *extra: str) -> tuple[set[str], int, str]:
+def crawl(tmp_path: Path, manifest: SiteManifest, *extra: str, parts: int = 1
+          ) -> tuple[set[str], int, str]:
     """Crawl the site from its sitemap alone: the paths stored, the most requests Scrapy's
     scheduler held at once, the crawl's log (a run again adds to the same database)."""
     sites = tmp_path / "sites"
@@ -33,7 +34,9 @@ def crawl(tmp_path: Path, manifest: SiteManifest, *extra: str) -> tuple[set[str]
     db, probe, log = tmp_path / "t.db", tmp_path / "probe", tmp_path / "crawl.log"
     log.unlink(missing_ok=True)
     with LocalSiteServer(Path(manifest.root)) as server:
-        write_sitemap(manifest, server.base_url)
+        sitemap = write_sitemap(manifest, server.base_url)
+        if parts > 1:
+            split_sitemap(sitemap, parts)
         write_profile(sites / "big.toml", name="big", base=server.base_url, start=(),
                       article_pattern=r"/\d{4}/\d{2}/[^/]+\.html$", listing_pattern=r"^$")
         tarikh("crawl", "big", "--db", str(db), "--no-throttle", "--log-file", str(log),
@@ -59,6 +62,35 @@ def test_what_a_budget_left_in_the_frontier_the_next_run_fetches(
     assert len(first) < ARTICLES and left > 0
     everything, _, _ = crawl(tmp_path, site)
     assert everything == {a.path for a in site.articles}
+
+
+def test_an_index_of_sitemaps_is_read_one_sitemap_at_a_time(
+        tmp_path: Path, site: SiteManifest) -> None:
+    """Four sitemaps of 100 under an index: every URL is stored, and the frontier never held
+    more than about one sitemap's entries."""
+    stored, most_scheduled, log = crawl(tmp_path, site, parts=4)
+    assert stored == {a.path for a in site.articles}
+    assert most_scheduled <= TARGET + 1
+    assert stat(log, "frontier_peak") <= ARTICLES // 4 + TARGET
+
+
+def split_sitemap(path: Path, parts: int) -> None:
+    """Rewrite a urlset as `parts` sitemaps under a sitemap index at the same path."""
+    text = path.read_text(encoding="utf-8")
+    entries = re.findall(r"<url>.*?</url>", text, flags=re.S)
+    head = text[:text.index("<url>")]
+    base = re.search(r"<loc>(https?://[^/]+)", text)
+    assert base is not None
+    size = -(-len(entries) // parts)
+    names = []
+    for k in range(parts):
+        name = f"sitemap-part-{k}.xml"
+        (path.parent / name).write_text(head + "".join(entries[k * size:(k + 1) * size]) + "</urlset>",
+                                        encoding="utf-8")
+        names.append(f"<sitemap><loc>{base.group(1)}/{name}</loc></sitemap>")
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
+                    'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(names)
+                    + "</sitemapindex>", encoding="utf-8")
 
 
 def stat(log: str, name: str) -> int:
