@@ -4,6 +4,7 @@ blocks get their own mappings (bound_heap)."""
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -70,7 +71,7 @@ print(libc.mallinfo2().hblkhd - before >= 300 * 1024)
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
 @pytest.mark.parametrize(("mode", "mapped"), [("bounded", "True"), ("default", "False")])
 def test_a_page_body_gets_its_own_mapping_once_the_heap_is_bounded(mode: str, mapped: str) -> None:
     """bound_heap keeps glibc from moving page-sized blocks onto the heap after a larger one

@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request, signals
 from scrapy.signalmanager import SignalManager
 
-from crawler.frontier import Frontier, Planned
+from crawler.frontier import HELD_SITEMAP, Frontier, Planned
 
 
 class Engine:
@@ -120,7 +120,7 @@ def test_child_sitemaps_are_fetched_one_at_a_time_as_the_pages_run_low() -> None
     crawler.engine.download_one()
     for i in range(5):  # sitemap 0 is read: its entries arrive
         frontier.push(planned(i))
-    frontier.sitemap_read({"tarikh_held_sitemap": True})
+    frontier.sitemap_read({HELD_SITEMAP: True})
     assert sitemap(1).url not in [r.url for r in crawler.engine.queue]  # 3 still wait
     while crawler.engine.queue:
         crawler.engine.download_one()
