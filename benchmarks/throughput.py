@@ -168,8 +168,9 @@ def crawl_stats(log: Path) -> dict[str, float]:
             for m in re.finditer(r"'([^']+)': (-?[\d.]+(?:e-?\d+)?)[,}]", dump)}
 
 
-#: In-process stages (the crawl's main process); the others run in the extraction workers.
-MAIN_STEPS = ("furniture", "date_pick", "record", "store")
+#: In-process stages (the crawl's main process; compress_html in a thread of it, the GIL
+#: released); the others run in the extraction workers (compress: the analysis JSON).
+MAIN_STEPS = ("compress_html", "furniture", "date_pick", "record", "store")
 WORKER_STEPS = ("compress", "decode", "parse", "metadata", "date_candidates", "extract")
 
 

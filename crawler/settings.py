@@ -25,7 +25,13 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control endpoint (and its job files under ~/.local/state): unused here.
 REMOTE_CONTROL_ENABLED = False
 # Same-origin, http(s)-only fetching; private addresses refused for public sites.
-DOWNLOADER_MIDDLEWARES = {"crawler.fetch_policy.SafeFetchMiddleware": 50}
+# Scrapy's meta-refresh middleware, asked only about pages that may hold the tag (it decodes
+# the whole body to look at its first 4,096 characters): crawler/meta_refresh.py.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.fetch_policy.SafeFetchMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.meta_refresh.MetaRefreshMiddleware": 580,
+}
 # A redirect to a URL this run already fetched (a page redirecting to itself) is counted.
 DUPEFILTER_CLASS = "crawler.fetch_policy.CountingDupeFilter"
 # Scrapy 2.19 renamed DNS_RESOLVER to TWISTED_DNS_RESOLVER and warns (on stderr, under cron) on

@@ -88,6 +88,11 @@ def quiet(opts: RunOptions) -> bool:
     return not (opts.verbose or opts.log_file or sys.stderr.isatty())
 
 
+#: Settings that map components to their order. Scrapy replaces such a dict set at a higher
+#: priority: the demo's proxy middleware alone would have dropped the project's fetch policy.
+COMPONENT_SETTINGS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES", "EXTENSIONS")
+
+
 def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: list[int],
                    profile: SiteProfile | None = None) -> Settings:
     settings = Settings()
@@ -128,7 +133,13 @@ def build_settings(db_path: str, run_id: int, opts: RunOptions, resume_runs: lis
         overrides["TARIKH_WARC_DIR"] = opts.warc_dir
     if extensions:
         overrides["EXTENSIONS"] = extensions
-    overrides.update(opts.extra_settings)
+    for name, value in opts.extra_settings.items():
+        if name in COMPONENT_SETTINGS:  # a dict, or its JSON from `-s NAME=...`
+            value = {**overrides.get(name, {}), **Settings({name: value}).getdict(name)}
+        overrides[name] = value
+    for name in COMPONENT_SETTINGS:
+        if name in overrides:  # joins the project's components instead of replacing them
+            overrides[name] = {**settings.getdict(name), **overrides[name]}
     settings.setdict(overrides, priority="cmdline")
     return settings
 

@@ -108,9 +108,33 @@ def test_pipelines_turn_a_page_into_a_stored_article(tmp_path: Path) -> None:
     assert crawler.stats.get_value("tarikh/store_article/new") == 1
     # every stage's CPU time is in the stats (benchmarks/throughput.py prints them per page)
     steps = ("decode", "parse", "metadata", "date_candidates", "extract", "compress",
-             "furniture", "date_pick", "record", "store")
+             "compress_html", "furniture", "date_pick", "record", "store")
     assert {s: crawler.stats.get_value(f"tarikh/cpu_ms/{s}") is not None for s in steps} == \
         dict.fromkeys(steps, True)
+
+
+def test_with_a_worker_pool_the_raw_page_is_packed_by_the_crawl_thread(tmp_path: Path) -> None:
+    """With workers the body is compressed by a thread of the crawl process while a worker
+    analyses it: an analysed page and a page whose analysis fails both keep their raw HTML."""
+    spider = make_spider(tmp_path, TARIKH_WORKERS=1)
+    extract = ExtractPipeline.from_crawler(spider.crawler)
+    extract.open_spider()
+    try:
+        assert extract.packer is not None and spider.state.pool is not None
+
+        async def both() -> tuple[PageItem, PageItem]:
+            bad = page_item("https://news.example/2021/03/garbage")
+            bad.body = bytes(range(32)) * 200
+            return await extract.process_item(page_item()), await extract.process_item(bad)
+
+        good, bad = asyncio.run(both())
+    finally:
+        extract.close_spider()
+    assert good.analysis is not None and good.html_packed is not None
+    assert store.unpack(good.html_packed) == PAGE and good.extracted_packed is not None
+    assert bad.analysis is None and bad.error and bad.html_packed is not None
+    assert store.unpack(bad.html_packed) == bytes(range(32)) * 200
+    assert spider.crawler.stats.get_value("tarikh/cpu_ms/compress_html") is not None
 
 
 def test_a_page_that_fails_extraction_is_kept_raw_and_dropped(tmp_path: Path) -> None:
