@@ -1,5 +1,6 @@
 """The floor for benchmarks/throughput.py: a bare Scrapy spider that fetches every URL of a
-sitemap and does nothing with the pages.  Usage: python bare_spider.py SITEMAP_URL"""
+sitemap and does nothing with the pages.  Usage: python bare_spider.py SITEMAP_URL
+Prints: pages, seconds, CPU seconds of the whole process (imports included, as tarikh's are)."""
 
 import sys
 import time
@@ -34,4 +35,4 @@ crawler = process.create_crawler(Bare)
 process.crawl(crawler, sitemap=sys.argv[1])
 t0 = time.monotonic()
 process.start()
-print(crawler.spider.pages, time.monotonic() - t0)
+print(crawler.spider.pages, time.monotonic() - t0, time.process_time())

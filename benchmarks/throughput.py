@@ -14,9 +14,11 @@ workers), RSS of the crawl process and of its workers at checkpoints as the craw
 crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 
 `--baseline CHECKOUT` also crawls with the code of another checkout (`git worktree add
-../base main`), in the same run and beside the same bare Scrapy, and ends with a before/after
-table; `--rounds N` alternates the two N times, since other load on the machine moves every
-figure. `--profile FILE` runs the crawl process under cProfile.
+../base main`), in the same run, and ends with a before/after table; `--rounds N` alternates
+the two N times, since other load on the machine moves every figure. When there is more than
+one crawl, each is preceded by a bare crawl of its own and its share is of that one: on a
+shared machine bare Scrapy's rate drifts by a third within minutes. `--profile FILE` runs the
+crawl process under cProfile.
 """
 
 from __future__ import annotations
@@ -174,15 +176,45 @@ MAIN_STEPS = ("compress_html", "furniture", "date_pick", "record", "store")
 WORKER_STEPS = ("compress", "decode", "parse", "metadata", "date_candidates", "extract")
 
 
+class Bare(NamedTuple):
+    rate: float  # pages/s
+    cpu_ms: float  # CPU ms per page
+    peak: int  # peak RSS
+
+
 class Result(NamedTuple):
     rate: float
     main_ms: float
     worker_ms: float
     peak: int
+    bare: Bare
+
+
+def bare_once(base: str, label: str) -> Bare:
+    """The bare spider (fetch, discard) over the site: pages/s, CPU per page, peak RSS."""
+    bare = subprocess.Popen([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samples: list[Sample] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(bare.pid, None, samples, stop, {}),
+                               daemon=True)
+    sampler.start()
+    out, err = bare.communicate()
+    stop.set()
+    sampler.join()
+    if bare.returncode != 0:
+        raise SystemExit(f"bare spider exited {bare.returncode}: {err[-2000:]}")
+    pages, seconds, cpu_seconds = out.split()
+    rate = int(pages) / float(seconds)
+    cpu_ms = float(cpu_seconds) / max(int(pages), 1) * 1000
+    peak = max((x.rss for x in samples), default=0)
+    print(f"{label} : {pages} pages in {float(seconds):.1f}s = {rate:.0f} pages/s, "
+          f"{cpu_ms:.2f} CPU ms a page (peak RSS {peak / 2**20:.0f} MiB)")
+    return Bare(rate, cpu_ms, peak)
 
 
 def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, sites: Path,
-               bare_rate: float) -> Result:
+               bare: Bare) -> Result:
     """One `tarikh crawl` of the site into a new database, with the code of `checkout` (this
     one, or --baseline's); prints its figures."""
     db = work / f"{name}.db"
@@ -215,7 +247,7 @@ def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, 
     where = "" if checkout == ROOT else f" (code of {checkout})"
     print(f"\n{name}{where}: {stored} articles stored in {duration:.1f}s crawl "
           f"({wall:.1f}s with start-up) = {stored / duration:.0f} pages/s end to end "
-          f"({args.workers} extraction worker(s)); {stored / duration / bare_rate:.0%} of bare Scrapy")
+          f"({args.workers} extraction worker(s)); {stored / duration / bare.rate:.0%} of bare Scrapy")
     main_cpu = sum(c for role, c in cpu.values() if role == "main")
     worker_cpu = sum(c for role, c in cpu.values() if role == "worker")
     print(f"CPU per page: {main_cpu / stored * 1000:.2f} ms in the crawl process, "
@@ -243,7 +275,7 @@ def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, 
         print(f"peak PSS    : {max(s.pss for s in samples) / 2**20:.0f} MiB (crawl process and workers, "
               "shared pages counted once)")
     return Result(stored / duration, main_cpu / stored * 1000, worker_cpu / stored * 1000,
-                  peak.rss if peak is not None else 0)
+                  peak.rss if peak is not None else 0, bare)
 
 
 def main() -> None:
@@ -287,24 +319,8 @@ def main() -> None:
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     base = server.stdout.readline().strip()
     try:
-        bare = subprocess.Popen([sys.executable, str(BARE_SPIDER), f"{base}/sitemap.xml"], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        bare_samples: list[Sample] = []
-        stop = threading.Event()
-        sampler = threading.Thread(target=sample_memory, args=(bare.pid, None, bare_samples, stop, {}),
-                                   daemon=True)
-        sampler.start()
-        out, err = bare.communicate()
-        stop.set()
-        sampler.join()
-        if bare.returncode != 0:
-            raise SystemExit(f"bare spider exited {bare.returncode}: {err[-2000:]}")
-        bare_pages, bare_seconds = out.split()
-        bare_rate = int(bare_pages) / float(bare_seconds)
-        bare_peak = max((x.rss for x in bare_samples), default=0)
-        print(f"bare Scrapy : {bare_pages} pages in {float(bare_seconds):.1f}s = {bare_rate:.0f} pages/s "
-              f"(peak RSS {bare_peak / 2**20:.0f} MiB)")
-
+        first = bare_once(base, "bare Scrapy")
+        comparing = args.rounds > 1 or args.baseline is not None
         sites = work / "sites"
         sites.mkdir()
         (sites / "bench.toml").write_text(
@@ -317,14 +333,17 @@ def main() -> None:
         for round_ in range(args.rounds):
             for label, checkout in runs:
                 name = f"{label}-{round_ + 1}" if args.rounds > 1 else label
-                results.append((label, crawl_once(name, checkout, args, work, sites, bare_rate)))
+                # on a shared machine the CPU a process gets drifts within minutes: each
+                # crawl is set beside a bare crawl made just before it
+                bare = bare_once(base, "\nbare Scrapy") if comparing and results else first
+                results.append((label, crawl_once(name, checkout, args, work, sites, bare)))
         if len(results) > 1:
             print(f"\n| {args.pages:,} {args.source} pages, {args.workers} worker(s) | pages/s | "
-                  "share of bare | CPU ms/page (crawl + workers) | peak RSS |")
-            print("|---|---|---|---|---|")
-            print(f"| bare Scrapy | {bare_rate:.0f} | 1.00 | | {bare_peak / 2**20:.0f} MiB |")
+                  "bare Scrapy just before | share of bare | CPU ms/page (crawl + workers) | "
+                  "peak RSS |")
+            print("|---|---|---|---|---|---|")
             for label, r in results:
-                print(f"| {label} | {r.rate:.0f} | {r.rate / bare_rate:.2f} | "
+                print(f"| {label} | {r.rate:.0f} | {r.bare.rate:.0f} | {r.rate / r.bare.rate:.2f} | "
                       f"{r.main_ms:.1f} + {r.worker_ms:.1f} | {r.peak / 2**20:.0f} MiB |")
     finally:
         server.terminate()

@@ -5,8 +5,8 @@ while a thread of the crawl process compresses the raw HTML.
 The stage owns the pool (opened first, closed last): parsing is milliseconds of CPU per page,
 which belong off the reactor's process. Compressing the raw HTML is not: Zstandard releases
 the GIL, so a thread here packs a page's body while the worker analyses it, on another core,
-without holding up the reactor — and the worker, the slower side of a crawl on any machine
-whose cores it does not outnumber, neither spends that time nor sends the packed copy back.
+without holding up the reactor; and the worker (the slower side of a crawl with one worker)
+neither spends that time nor sends the packed copy back.
 """
 
 from __future__ import annotations
