@@ -86,8 +86,13 @@ class ExtractPipeline(Stage):
                 self.state, analyse_and_pack, body, item.url, kwargs)
         except Exception as exc:  # noqa: BLE001 - a broken pool: this page fails, the run goes on
             analysis, error = None, f"{type(exc).__name__}: {exc}"
-        item.html_packed, seconds = await packing if packing is not None else pack_html(body)
-        self.add_cpu("compress_html", seconds)
+        try:
+            item.html_packed, seconds = await packing if packing is not None else pack_html(body)
+            self.add_cpu("compress_html", seconds)
+        except Exception as exc:  # noqa: BLE001 - the article is still stored, without its raw copy
+            logger.warning("could not compress the raw page of %s: %s", item.url, exc)
+            self.state.counters.error(f"pack {item.url}: {type(exc).__name__}: {exc}")
+            item.html_packed = None
         if analysis is None:
             logger.warning("extraction failed for %s: %s", item.url, error)
             self.state.counters.error(f"extract {item.url}: {error}")

@@ -137,6 +137,30 @@ def test_with_a_worker_pool_the_raw_page_is_packed_by_the_crawl_thread(tmp_path:
     assert spider.crawler.stats.get_value("tarikh/cpu_ms/compress_html") is not None
 
 
+def test_a_page_that_cannot_be_packed_is_still_stored_and_the_error_counted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spider = make_spider(tmp_path)
+    crawler = spider.crawler
+    extract, saver = ExtractPipeline.from_crawler(crawler), StorePipeline.from_crawler(crawler)
+    extract.open_spider()
+    saver.open_spider()
+
+    def refuse(body: bytes) -> tuple[bytes | None, float]:
+        raise MemoryError("no room to compress")
+
+    monkeypatch.setattr("pipelines.extract_text.pack_html", refuse)
+    item = asyncio.run(extract.process_item(page_item()))
+    assert item.analysis is not None and item.html_packed is None
+    for stage in (FurniturePipeline.from_crawler(crawler), DatePipeline.from_crawler(crawler)):
+        item = stage.process_item(item)
+    stored = saver.process_item(item)
+    saver.close_spider()
+    extract.close_spider()
+    assert isinstance(stored, StoredArticle)
+    assert store.connect(tmp_path / "t.db").execute("select count(*) from articles").fetchone()[0] == 1
+    assert spider.state.counters.errors == 1
+
+
 def test_a_page_that_fails_extraction_is_kept_raw_and_dropped(tmp_path: Path) -> None:
     spider = make_spider(tmp_path)
     crawler = spider.crawler
