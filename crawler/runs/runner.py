@@ -23,7 +23,7 @@ from crawler.runs.verdict import EXIT_CANNOT_RUN, verdict
 from crawler.spiders.site import SiteSpider
 from crawler.state import optional_day
 from pipelines import store
-from pipelines.article.pool import bound_heap
+from pipelines.article.heap import bound_heap, collect_less
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +217,7 @@ def _scrapy_run(settings: Settings, profile: SiteProfile) -> tuple[store.RunCoun
     that failed to start ends it as 'start_failed' — nothing was crawled, never 'ok'; a
     database that took no more writes as 'store_failed'; a budget reached is a normal end."""
     bound_heap()  # a crawl holds many page bodies in flight, with or without workers
+    collect_less()
     process = CrawlerProcess(settings)
     signal_log = logging.getLogger("scrapy.utils.signal")  # where Scrapy logs handler errors
     if not any(isinstance(f, _ScrapyStartFailureNoise) for f in signal_log.filters):

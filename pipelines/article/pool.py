@@ -8,38 +8,16 @@ signal cannot tell it; each worker watches the run's pid and exits when it is go
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from pipelines.article.heap import bound_heap, collect_less
+
 #: Seconds between a worker's checks that the run that started it is alive.
 WATCH_INTERVAL = 1.0
-
-
-#: glibc's mallopt parameters, and the threshold: glibc's own starting value.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_LARGE = 128 * 1024
-
-
-def bound_heap() -> None:
-    """Large blocks (page bodies, their decoded and compressed copies: 100–500 KB each) go to
-    their own mappings, returned to the system when freed. glibc starts so, but raises its
-    mmap threshold to any freed block's size (up to 32 MiB): the bodies then come from the
-    heap, whose holes stay resident. Fixed at its starting 128 KiB: −20 MiB in a crawl process
-    and −9 MiB in a worker over 3,000 real pages (`benchmarks/throughput.py`). Linux with
-    glibc only; elsewhere nothing changes."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_MMAP_THRESHOLD, _LARGE)
-        libc.mallopt(_M_TRIM_THRESHOLD, _LARGE)
-    except (OSError, AttributeError):  # musl or no libc.so.6: its own allocator's policy
-        return
 
 
 def _alive(pid: int) -> bool:
@@ -62,6 +40,7 @@ def _start_worker(run_pid: int) -> None:
     """Initializer: watch the run's pid, and import the heavy modules once, not on page 1."""
     threading.Thread(target=_watch, args=(run_pid,), daemon=True, name="tarikh-watch-run").start()
     bound_heap()
+    collect_less()
     import pipelines.article.process  # noqa: F401
 
 

@@ -52,7 +52,7 @@ def test_workers_exit_when_the_run_is_killed() -> None:
 
 HEAP_PROBE = """
 import ctypes, sys
-from pipelines.article.pool import bound_heap
+from pipelines.article.heap import bound_heap
 
 class MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in (
