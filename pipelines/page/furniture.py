@@ -118,12 +118,15 @@ _PHRASES = frozenset(s.casefold() for s in [
 ])
 
 
+def _fold(text: str) -> str:
+    """Compatibility forms, case and the Arabic tatweel folded away."""
+    return unicodedata.normalize("NFKC", text).casefold().replace("\u0640", "")
+
+
 def _norm(text: str) -> str:
     if text.isascii():  # NFKC leaves ASCII alone and casefold is lower(): skip both calls
         return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("\u0640", "")  # Arabic tatweel
-    return " ".join(text.split())
+    return " ".join(_fold(text).split())
 
 
 def _tokens(text: str) -> list[str]:
@@ -309,8 +312,12 @@ def fingerprint(block: str) -> str:
     Cached: a site's furniture blocks recur on every page, and each block is fingerprinted
     twice per page (once to learn, once to strip).
     """
-    t = _DIGITS.sub("#", _norm(block))
-    toks = ["M" if tok in _MONTH_WEEKDAY else tok for tok in _tokens(t)]
+    # _norm's folding without its whitespace collapse: tokens never hold whitespace, so
+    # they come out the same (most blocks are unique prose, fingerprinted once: a miss)
+    t = _DIGITS.sub("#", block.lower() if block.isascii() else _fold(block))
+    toks = _TOKEN.findall(t)
+    if not _MONTH_WEEKDAY.isdisjoint(toks):
+        toks = ["M" if tok in _MONTH_WEEKDAY else tok for tok in toks]
     key = " ".join(toks) + ("|#" if "#" in t else "|")
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
