@@ -11,6 +11,7 @@ from crawler.app.sitegen import LANGUAGES, STYLES, article_blocks, generate_site
 from pipelines.page.extract import ExtractionRules, extract
 from pipelines.page.furniture import (
     SiteTemplate,
+    fingerprint,
     is_date_only,
     is_generic_furniture,
     strip_furniture,
@@ -116,6 +117,23 @@ def test_template_counts_distinct_pages_and_masks_digits_and_month_names() -> No
     assert tpl.is_furniture("Visitors on 7 December: 999")
     assert not tpl.is_furniture("about the bridge")
     assert not tpl.is_furniture("Visitors on 7 December: 999 and a story about them that goes on")
+
+
+# Fingerprints as tarikh 0.1 stored them (computed by the code before the 2026-12-07 speed-up):
+# templates are kept in the database between runs, so a block must keep its fingerprint or
+# every stored template forgets its site's furniture.
+@pytest.mark.parametrize(("block", "stored"), [
+    ("18 June 2018 - Monday - 4 Shawwal 1439", "97d9a5aeaaeed454"),
+    ("Facebook   Twitter\tYoutube", "b65157ca66cefb38"),
+    ("الأحد ١٢ رمضان ١٤٤٠ هـ", "8f7051e8ca4eb829"),
+    ("Okunma: 1.245", "e3b7d92641dcfa77"),
+    ("بازدید: ۱۲۳۴", "ec17e45b06153d2c"),
+    ("ＦＵＬＬＷＩＤＴＨ Ｎｅｗｓ ２０２０", "015837d7df7b00c5"),
+    ("الأخبـــار العاجلة", "6b7148dfe60c2e5c"),
+])
+def test_fingerprints_of_stored_templates_do_not_change(block: str, stored: str) -> None:
+    assert fingerprint(block) == stored
+    assert fingerprint(f"  {block.upper() if block.isascii() else block}\n") == stored
 
 
 def test_template_is_bounded_and_round_trips() -> None:
