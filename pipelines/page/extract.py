@@ -117,10 +117,12 @@ def _attr_key(el: etree._Element) -> str:
     return _key(el.get("class"), el.get("id"))
 
 
+@lru_cache(maxsize=8192)
 def _key(cls: str | None, id_: str | None) -> str:
     """Class and id words to match against the role vocabularies. An id that is a slug of a
     phrase (4+ words, as generated from a section's heading: "sharing-with-a-team") names
-    its content, not its role, so it is left out."""
+    its content, not its role, so it is left out. Cached across pages, as `_classify` is:
+    a site's templates repeat the same class strings on every element they style."""
     if id_ and id_.count("-") + id_.count("_") >= 3:
         id_ = None
     if cls and "sidebar" in cls:  # a layout that has a sidebar is not the sidebar
@@ -165,7 +167,13 @@ class _Buf:
         self.excluded = False  # some piece is page text but not content text
 
     def add(self, text: str, excluded: bool, link: bool) -> None:
-        """Callers skip empty text themselves: most tails are None, a call costs more."""
+        """Callers skip empty text themselves: most tails are None, a call costs more.
+
+        Whitespace that opens a buffer is dropped: a block's text is whitespace-collapsed and
+        stripped, so it can never show, and most of a page's text nodes are the indentation
+        between its block tags (which, kept, cost a buffer flush that emits nothing)."""
+        if not self.page and text.isspace():
+            return
         self.page.append(text)
         if excluded:
             self.excluded = True
