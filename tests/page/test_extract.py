@@ -44,6 +44,17 @@ def _page(title_tag: str = "Council passes budget | Valley Herald", *, extra: st
     </div><footer><p>© 2024 Valley Herald. All rights reserved.</p></footer></body></html>"""
 
 
+def test_indentation_between_blocks_makes_no_block_and_spaces_between_words_stay() -> None:
+    """The walk drops whitespace that opens a block's text (it can never show); whitespace
+    between a block's inline pieces is what keeps their words apart."""
+    html = ("<html><body>\n  <div class='story'>\n    <p>\n  Hello <b>bold</b>\n<i>world</i> </p>"
+            "\n    <p>  Second\u00a0line </p>\n  <span> </span><br>\n  tail <a href='/x'>link</a>"
+            "\n  </div>\n</body></html>")
+    page = extract(parse_html(html.encode()), "https://example.com/a/b")
+    assert page.page_blocks[:3] == ["Hello bold world", "Second line", "tail link"]
+    assert "" not in page.page_blocks
+
+
 def test_main_text_title_and_metadata() -> None:
     page = extract(parse_html(_page().encode()), "https://valleyherald.example/news/x?utm=1")
     assert page.title == "Council passes budget"
