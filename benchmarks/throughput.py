@@ -14,8 +14,9 @@ workers), RSS of the crawl process and of its workers at checkpoints as the craw
 crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 
 `--baseline CHECKOUT` also crawls with the code of another checkout (`git worktree add
-../base main`), in the same run, and ends with a before/after table; `--rounds N` alternates
-the two N times, since other load on the machine moves every figure. When there is more than
+../base main`), in the same run, and ends with a before/after table and a table of each
+stage's change, also net of drift (set, round by round, against the rest of its process);
+`--rounds N` alternates the two N times, since other load on the machine moves every figure. When there is more than
 one crawl, each is preceded by a bare crawl of its own and its share is of that one: on a
 shared machine bare Scrapy's rate drifts by a third within minutes. `--profile FILE` runs the
 crawl process under cProfile.
@@ -29,6 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -188,6 +190,7 @@ class Result(NamedTuple):
     worker_ms: float
     peak: int
     bare: Bare
+    stages: dict[str, float]  # CPU ms a page by stage, "scrapy" the rest of the crawl process
 
 
 def bare_once(base: str, label: str) -> Bare:
@@ -275,7 +278,37 @@ def crawl_once(name: str, checkout: Path, args: argparse.Namespace, work: Path, 
         print(f"peak PSS    : {max(s.pss for s in samples) / 2**20:.0f} MiB (crawl process and workers, "
               "shared pages counted once)")
     return Result(stored / duration, main_cpu / stored * 1000, worker_cpu / stored * 1000,
-                  peak.rss if peak is not None else 0, bare)
+                  peak.rss if peak is not None else 0, bare, {**per_page, "scrapy": scrapy_ms})
+
+
+def stage_table(results: list[tuple[str, Result]]) -> None:
+    """Each stage before and after (median over the rounds), and its change net of drift.
+
+    On a shared machine the CPU a process gets drifts by more than a cut of a few tenths of a
+    millisecond (one run here was 20% slower in every stage), and the crawl process and the
+    workers, on different cores, drift apart. So within each round a stage's change is set
+    against the change of the rest of its own process (measured side by side, same minutes),
+    and the median of those is the last column."""
+    def process_ms(r: Result, step: str) -> float:
+        return r.worker_ms if step in WORKER_STEPS else r.main_ms
+
+    baseline = [r for name, r in results if name == "baseline"]
+    tarikh = [r for name, r in results if name == "tarikh"]
+    print(f"\n| CPU a page by stage (median of {len(tarikh)}) | baseline ms | tarikh ms | "
+          "change | net of drift |")
+    print("|---|---|---|---|---|")
+    for step in [*tarikh[0].stages, "all"]:
+        def ms(r: Result, step: str = step) -> float:
+            return r.main_ms + r.worker_ms if step == "all" else r.stages[step]
+        before = statistics.median(map(ms, baseline))
+        after = statistics.median(map(ms, tarikh))
+        net = []
+        for b, a in zip(baseline, tarikh, strict=False):
+            b_rest, a_rest = process_ms(b, step) - ms(b), process_ms(a, step) - ms(a)
+            if step != "all" and ms(b) > 0 and b_rest > 0 and a_rest > 0:
+                net.append(ms(a) / ms(b) / (a_rest / b_rest) - 1)
+        drift = f"{statistics.median(net):+.0%}" if net else "–"
+        print(f"| {step} | {before:.2f} | {after:.2f} | {after / before - 1:+.0%} | {drift} |")
 
 
 def main() -> None:
@@ -345,6 +378,8 @@ def main() -> None:
             for label, r in results:
                 print(f"| {label} | {r.rate:.0f} | {r.bare.rate:.0f} | {r.rate / r.bare.rate:.2f} | "
                       f"{r.main_ms:.1f} + {r.worker_ms:.1f} | {r.peak / 2**20:.0f} MiB |")
+        if args.baseline:
+            stage_table(results)
     finally:
         server.terminate()
         server.wait()
