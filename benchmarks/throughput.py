@@ -15,7 +15,8 @@ crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 
 `--baseline CHECKOUT` also crawls with the code of another checkout (`git worktree add
 ../base main`), in the same run, and ends with a before/after table and a table of each
-stage's change, also net of drift (set, round by round, against the rest of its process);
+stage's change, also net of drift (round by round, against the median change of the stages
+of its process);
 `--rounds N` alternates the two N times, since other load on the machine moves every figure. When there is more than
 one crawl, each is preceded by a bare crawl of its own and its share is of that one: on a
 shared machine bare Scrapy's rate drifts by a third within minutes. `--profile FILE` runs the
@@ -286,29 +287,30 @@ def stage_table(results: list[tuple[str, Result]]) -> None:
 
     On a shared machine the CPU a process gets drifts by more than a cut of a few tenths of a
     millisecond (one run here was 20% slower in every stage), and the crawl process and the
-    workers, on different cores, drift apart. So within each round a stage's change is set
-    against the change of the rest of its own process (measured side by side, same minutes),
-    and the median of those is the last column."""
-    def process_ms(r: Result, step: str) -> float:
-        return r.worker_ms if step in WORKER_STEPS else r.main_ms
-
+    workers, on different cores, drift apart. Within a round (its two crawls minutes apart)
+    the drift of a process is the median change of its six stages, which a change to one or
+    two of them does not move; a stage's change divided by it, median over the rounds, is the
+    last column."""
     baseline = [r for name, r in results if name == "baseline"]
     tarikh = [r for name, r in results if name == "tarikh"]
+    steps = list(tarikh[0].stages)
+
+    def drift(b: Result, a: Result, step: str) -> float:
+        group = WORKER_STEPS if step in WORKER_STEPS else [s for s in steps if s not in WORKER_STEPS]
+        return statistics.median(a.stages[s] / b.stages[s] for s in group if b.stages[s] > 0)
+
     print(f"\n| CPU a page by stage (median of {len(tarikh)}) | baseline ms | tarikh ms | "
           "change | net of drift |")
     print("|---|---|---|---|---|")
-    for step in [*tarikh[0].stages, "all"]:
+    for step in [*steps, "all"]:
         def ms(r: Result, step: str = step) -> float:
             return r.main_ms + r.worker_ms if step == "all" else r.stages[step]
         before = statistics.median(map(ms, baseline))
         after = statistics.median(map(ms, tarikh))
-        net = []
-        for b, a in zip(baseline, tarikh, strict=False):
-            b_rest, a_rest = process_ms(b, step) - ms(b), process_ms(a, step) - ms(a)
-            if step != "all" and ms(b) > 0 and b_rest > 0 and a_rest > 0:
-                net.append(ms(a) / ms(b) / (a_rest / b_rest) - 1)
-        drift = f"{statistics.median(net):+.0%}" if net else "–"
-        print(f"| {step} | {before:.2f} | {after:.2f} | {after / before - 1:+.0%} | {drift} |")
+        net = [ms(a) / ms(b) / drift(b, a, step) - 1 for b, a in zip(baseline, tarikh, strict=False)
+               if step != "all" and ms(b) > 0]
+        shown = f"{statistics.median(net):+.0%}" if net else "–"
+        print(f"| {step} | {before:.2f} | {after:.2f} | {after / before - 1:+.0%} | {shown} |")
 
 
 def main() -> None:
