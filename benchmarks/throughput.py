@@ -16,11 +16,10 @@ crawl's `tarikh/cpu_ms/*` stats), with Scrapy's own share as the rest.
 `--baseline CHECKOUT` also crawls with the code of another checkout (`git worktree add
 ../base main`), in the same run, and ends with a before/after table and a table of each
 stage's change, also net of drift (round by round, against the median change of the stages
-of its process);
-`--rounds N` alternates the two N times, since other load on the machine moves every figure. When there is more than
-one crawl, each is preceded by a bare crawl of its own and its share is of that one: on a
-shared machine bare Scrapy's rate drifts by a third within minutes. `--profile FILE` runs the
-crawl process under cProfile.
+of its process); `--rounds N` alternates the two N times, since other load on the machine
+moves every figure. When there is more than one crawl, each is preceded by a bare crawl of
+its own and its share is of that one: on a shared machine bare Scrapy's rate drifts by a
+third within minutes. `--profile FILE` runs the crawl process under cProfile.
 """
 
 from __future__ import annotations
@@ -297,20 +296,22 @@ def stage_table(results: list[tuple[str, Result]]) -> None:
 
     def drift(b: Result, a: Result, step: str) -> float:
         group = WORKER_STEPS if step in WORKER_STEPS else [s for s in steps if s not in WORKER_STEPS]
-        return statistics.median(a.stages[s] / b.stages[s] for s in group if b.stages[s] > 0)
+        return statistics.median([a.stages.get(s, 0.0) / b.stages[s] for s in group
+                                  if b.stages.get(s, 0.0) > 0] or [1.0])
 
     print(f"\n| CPU a page by stage (median of {len(tarikh)}) | baseline ms | tarikh ms | "
           "change | net of drift |")
     print("|---|---|---|---|---|")
     for step in [*steps, "all"]:
         def ms(r: Result, step: str = step) -> float:
-            return r.main_ms + r.worker_ms if step == "all" else r.stages[step]
+            return r.main_ms + r.worker_ms if step == "all" else r.stages.get(step, 0.0)
         before = statistics.median(map(ms, baseline))
         after = statistics.median(map(ms, tarikh))
         net = [ms(a) / ms(b) / drift(b, a, step) - 1 for b, a in zip(baseline, tarikh, strict=False)
                if step != "all" and ms(b) > 0]
         shown = f"{statistics.median(net):+.0%}" if net else "–"
-        print(f"| {step} | {before:.2f} | {after:.2f} | {after / before - 1:+.0%} | {shown} |")
+        change = f"{after / before - 1:+.0%}" if before else "–"
+        print(f"| {step} | {before:.2f} | {after:.2f} | {change} | {shown} |")
 
 
 def main() -> None:
