@@ -120,12 +120,12 @@ _PHRASES = frozenset(s.casefold() for s in [
 
 def _fold(text: str) -> str:
     """Compatibility forms, case and the Arabic tatweel folded away."""
+    if text.isascii():  # NFKC leaves ASCII alone and casefold is lower(): skip both calls
+        return text.lower()
     return unicodedata.normalize("NFKC", text).casefold().replace("\u0640", "")
 
 
 def _norm(text: str) -> str:
-    if text.isascii():  # NFKC leaves ASCII alone and casefold is lower(): skip both calls
-        return " ".join(text.lower().split())
     return " ".join(_fold(text).split())
 
 
@@ -314,7 +314,7 @@ def fingerprint(block: str) -> str:
     """
     # _norm's folding without its whitespace collapse: tokens never hold whitespace, so
     # they come out the same (most blocks are unique prose, fingerprinted once: a miss)
-    t = _DIGITS.sub("#", block.lower() if block.isascii() else _fold(block))
+    t = _DIGITS.sub("#", _fold(block))
     toks = _TOKEN.findall(t)
     if not _MONTH_WEEKDAY.isdisjoint(toks):
         toks = ["M" if tok in _MONTH_WEEKDAY else tok for tok in toks]
