@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import throughput  # benchmarks/ is a folder of scripts, not a package
+# benchmarks/ is a folder of scripts, not a package. Appended, not put first: its scripts
+# (dates.py, dupes.py, warc.py, …) must not shadow a module another test imports by that name.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import throughput
 
 
 def _result(worker: dict[str, float], main: dict[str, float]) -> throughput.Result:
