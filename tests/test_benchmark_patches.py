@@ -25,8 +25,10 @@ def test_the_readme_names_every_patch_and_every_patch_exists() -> None:
 def test_each_experiment_patch_applies_to_the_current_code(patch: Path, tmp_path: Path) -> None:
     git = shutil.which("git")
     assert git is not None, "git is needed (the README's commands use a worktree)"
-    # the files it touches, copied: `git apply --check` outside a repository reads the
-    # working files, so the check does not depend on the checkout's index or history
+    # the files it touches, copied into a repository of their own: `git apply` then reads
+    # those working files, whatever the checkout's index or history, and resolves paths
+    # against the copy even when the temporary folder lies inside another repository
+    subprocess.run([git, "init", "-q", str(tmp_path)], check=True)
     touched = [line.split(" b/", 1)[1] for line in patch.read_text(encoding="utf-8").splitlines()
                if line.startswith("diff --git ")]
     assert touched, f"{patch.name} changes no file"
